@@ -1,0 +1,196 @@
+"""The `newskg` command: arguments to a configuration, outcomes to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import traceback
+from pathlib import Path
+
+from tabulate import tabulate
+
+from etl import rdfio, resources
+from etl.datapack import DEFAULT_DATA_DIR
+from etl.errors import GraphInputError, NewskgError, QueryError
+from etl.pipeline import GRAPH_TTL, RunConfig, RunResult, Vocabulary, run
+from etl.query import read_query, run_query, show
+from etl.sources import DEFAULT_MAX_BYTES
+from etl.validate import validate_graph
+
+EXIT_OK = 0
+EXIT_NOT_CONFORMING = 1
+EXIT_USAGE = 2
+EXIT_RUNTIME = 3
+
+EXIT_CODES = """exit codes:
+  0  done; the graph conforms to the shapes
+  1  the data does not conform to the shapes (nothing written to graph.*; see validation.ttl)
+  2  usage error, or input that cannot be read (no readable article, an unparsable graph file)
+  3  runtime error (a bug or a broken environment)"""
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newskg",
+        description="Turn German news articles into a validated RDF knowledge graph of Russia–North Korea relations.",
+        epilog=EXIT_CODES + "\n\nexample:\n  newskg run articles/ --out output/",
+        formatter_class=_Formatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run_cmd = commands.add_parser(
+        "run",
+        help="read articles, extract facts, validate and write the graph",
+        description="Read articles (files, folders or globs of .txt, .html and .jsonl), extract actors, meetings and "
+        "arms-transfer claims, validate the graph with SHACL and write graph.ttl, graph.trig and validation.ttl.",
+        epilog=EXIT_CODES + "\n\nexample:\n  newskg run articles/ 'more/*.html' --out output/",
+        formatter_class=_Formatter,
+    )
+    run_cmd.add_argument("inputs", nargs="*", default=["articles"], metavar="INPUT", help="file, folder or glob (default: articles/)")
+    run_cmd.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    run_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="domain data pack folder (default: the bundled one)")
+    run_cmd.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=f"skip files larger than this (default: {DEFAULT_MAX_BYTES})")
+    run_cmd.set_defaults(handler=_run)
+
+    validate_cmd = commands.add_parser(
+        "validate",
+        help="check an RDF file against the newskg shapes",
+        description="Validate an RDF file (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD) against shapes/newskg-shapes.ttl. "
+        "The decision is the SHACL report's sh:conforms.",
+        epilog="exit codes:\n  0  conforms\n  1  does not conform\n  2  usage error, or the file is missing or cannot be parsed\n  3  runtime error"
+        "\n\nexample:\n  newskg validate output/graph.ttl --report report.ttl",
+        formatter_class=_Formatter,
+    )
+    validate_cmd.add_argument("file", type=Path, metavar="FILE", help="the RDF file to validate")
+    validate_cmd.add_argument("--report", type=Path, help="also write the SHACL report (Turtle) to this file")
+    validate_cmd.set_defaults(handler=_validate)
+
+    query_cmd = commands.add_parser(
+        "query",
+        help="run a SPARQL SELECT or ASK query over the graph and print a table",
+        description="Run SPARQL over a graph file (default: output/graph.ttl). QUERY is a .rq file or the query text.",
+        epilog=EXIT_CODES + "\n\nexample:\n  newskg query queries/claims.rq --format csv",
+        formatter_class=_Formatter,
+    )
+    query_cmd.add_argument("query", metavar="QUERY", help="a .rq file or SPARQL text")
+    query_cmd.add_argument("--graph", type=Path, default=Path("output") / GRAPH_TTL, help="graph file (default: output/graph.ttl)")
+    query_cmd.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default: table)")
+    query_cmd.set_defaults(handler=_query)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (GraphInputError, QueryError) as err:
+        _error(str(err))
+        return EXIT_USAGE
+    except NewskgError as err:
+        _error(str(err))
+        return EXIT_RUNTIME
+    except Exception as err:  # noqa: BLE001 - the last line of defence reports and exits 3
+        _error(f"internal error: {type(err).__name__}: {err}")
+        traceback.print_exc(file=sys.stderr)
+        return EXIT_RUNTIME
+
+
+def _error(message: str) -> None:
+    print(f"newskg: {message}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- run
+
+
+def _run(args: argparse.Namespace) -> int:
+    result = run(RunConfig(tuple(args.inputs), args.out, args.data, args.max_bytes))
+    for skipped in result.skipped:
+        _error(f"skipped {skipped}")
+    if not result.articles:
+        _error("no article could be read from " + ", ".join(args.inputs))
+        return EXIT_USAGE
+    print(_run_summary(result))
+    return EXIT_OK if result.conforms else EXIT_NOT_CONFORMING
+
+
+def _run_summary(result: RunResult) -> str:
+    lines = [f"articles: {len(result.articles)} read, {len(result.skipped)} skipped"]
+    rows = [(a.source, a.mentions, a.meetings, a.claims, a.triples) for a in result.articles]
+    table = tabulate(rows, headers=("article", "mentions", "meetings", "claims", "triples"), tablefmt="plain")
+    lines += ["  " + line for line in table.splitlines()]
+    for article in result.articles:
+        lines += [f"  warning: {article.source}: {w}" for w in article.warnings]
+    lines += [f"  skipped: {s}" for s in result.skipped]
+    facts = result.facts
+    lines.append(
+        f"facts: {facts['mentions']} mentions of {facts['entities']} actors and places, {facts['meetings']} meetings, "
+        f"{facts['claims']} claims, {facts['evidence']} evidence spans"
+    )
+    lines.append(f"graph: {result.triples} triples in {result.named_graphs} named graphs")
+    report = result.report
+    if report.conforms:
+        lines.append("SHACL: conforms")
+    else:
+        lines.append(f"SHACL: does not conform ({report.violations} violations); graph.ttl and graph.trig left as they were")
+        lines += ["  " + line for line in report.summary()]
+    lines.append("wrote: " + ", ".join(str(p) for p in result.written))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- validate
+
+
+def _validate(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise GraphInputError(f"{args.file}: no such file (expected an RDF file to validate)")
+    data = rdfio.read_graph(args.file)
+    vocabulary = Vocabulary.load()
+    report = validate_graph(data, vocabulary.shapes, vocabulary.ontology)
+    if args.report:
+        rdfio.write_atomic(args.report, rdfio.canonical_turtle_bytes(report.graph))
+    if report.conforms:
+        print(f"{args.file}: conforms ({len(data)} triples)")
+        return EXIT_OK
+    print(f"{args.file}: does not conform ({report.violations} violations in {len(data)} triples)")
+    for line in report.summary(limit=20):
+        print("  " + line)
+    return EXIT_NOT_CONFORMING
+
+
+# ---------------------------------------------------------------- query
+
+
+def _query(args: argparse.Namespace) -> int:
+    if not args.graph.is_file():
+        raise GraphInputError(f"{args.graph}: no such graph file (run `newskg run` first, or give --graph FILE)")
+    result = run_query(read_query(args.query), args.graph)
+    if result.boolean is not None:
+        print("true" if result.boolean else "false")
+        return EXIT_OK
+    print(_format_rows(result.variables, result.rows, args.format), end="")
+    return EXIT_OK
+
+
+def _format_rows(variables: tuple[str, ...], rows, fmt: str) -> str:
+    if fmt == "table":
+        table = [[show(v) for v in row] for row in rows]
+        return tabulate(table, headers=variables, tablefmt="simple", disable_numparse=True) + f"\n({len(rows)} rows)\n"
+    if fmt == "json":
+        return json.dumps([{v: show(x, compact=False) for v, x in zip(variables, row) if x is not None} for row in rows], ensure_ascii=False, indent=2) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerow(variables)
+    writer.writerows([show(v, compact=False) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

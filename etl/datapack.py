@@ -1,0 +1,452 @@
+"""The domain data pack: registry, lexicons and rules as files under `etl/data/`.
+
+A new domain is a new folder with the same files. This module reads and checks them once and
+hands the extractor plain, typed objects with compiled patterns; nothing else reads `etl/data/`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from etl.errors import DataPackError
+from etl.model import Entity, EntityKind, MentionForm
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
+LINKABLE_CONFIDENCE = frozenset({"verified", "corroborated"})
+REGISTRY_COLUMNS = ("name", "qid", "type", "label_de", "aliases_de", "country_qid", "evidence", "confidence")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
+
+
+def slug(text: str) -> str:
+    """A readable, stable IRI key: ASCII, lower case, words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+class CueSet:
+    """A list of regex cues from the data pack, compiled into one alternation.
+
+    Bounded cue sets only match whole words (no word character on either side).
+    """
+
+    def __init__(self, patterns: list[str] | tuple[str, ...], *, bounded: bool = True, ignore_case: bool = True):
+        self.patterns = tuple(patterns)
+        flags = re.IGNORECASE if ignore_case else 0
+        body = "|".join(f"(?:{p})" for p in self.patterns) or r"(?!x)x"
+        try:
+            self.regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)" if bounded else body, flags)
+        except re.error as err:
+            raise DataPackError(f"a cue pattern does not compile: {err}") from err
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        return self.regex.search(text, pos, len(text) if endpos is None else endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
+        return self.regex.finditer(text, pos, len(text) if endpos is None else endpos)
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class AliasEntry:
+    surface: str
+    entity: str
+    form: MentionForm
+
+
+@dataclass(frozen=True, eq=False)
+class Registry:
+    entities: dict[str, Entity]
+    aliases: tuple[AliasEntry, ...]
+    media: frozenset[str]
+    independent: frozenset[str]
+    names: dict[str, str]
+
+    def __post_init__(self) -> None:
+        by_surface: dict[str, list[AliasEntry]] = {}
+        for alias in self.aliases:
+            by_surface.setdefault(alias.surface, []).append(alias)
+        object.__setattr__(self, "_by_surface", by_surface)
+
+    def named(self, surface: str) -> list[AliasEntry]:
+        """The registry entries an exact surface form names."""
+        return self._by_surface.get(surface, [])
+
+    def get(self, key: str) -> Entity:
+        return self.entities[key]
+
+    def by_name(self, name: str) -> Entity:
+        try:
+            return self.entities[self.names[name]]
+        except KeyError:
+            raise DataPackError(f"the registry has no entity named {name!r}") from None
+
+    def state_of(self, key: str) -> str | None:
+        """The state an actor is or belongs to (its own key for a state)."""
+        entity = self.entities[key]
+        return key if entity.kind is EntityKind.STATE else entity.state
+
+
+@dataclass(frozen=True, eq=False)
+class TextRules:
+    abbreviations: frozenset[str]
+    locative: frozenset[str]
+    route_from: frozenset[str]
+    route_to: frozenset[str]
+    dateline: re.Pattern[str]
+
+
+@dataclass(frozen=True, eq=False)
+class BoilerplateRules:
+    drop_line: CueSet
+    strip_prefix: CueSet
+    strip_suffix: CueSet
+
+
+@dataclass(frozen=True, eq=False)
+class DateRules:
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    seasons: tuple[str, ...]
+    month_parts: tuple[str, ...]
+    past: tuple[str, ...]
+    future: tuple[str, ...]
+    relative_days: dict[str, int]
+    relative_weeks: dict[str, int]
+    anaphoric: tuple[str, ...]
+    future_tense: CueSet
+
+
+@dataclass(frozen=True, eq=False)
+class MeetingRules:
+    triggers: CueSet
+    planned: CueSet
+    ongoing: CueSet
+    negated: CueSet
+    counterpart_nouns: CueSet
+    visit_verbs: CueSet
+
+
+@dataclass(frozen=True, eq=False)
+class ClaimRules:
+    give: CueSet
+    receive: CueSet
+    need: CueSet
+    nouns: CueSet
+    help_verbs: CueSet
+    production: CueSet
+    production_materiel: str
+    recipient_prepositions: frozenset[str]
+    supplier_prepositions: frozenset[str]
+    exchange: CueSet
+    reporting: CueSet
+    according_to: CueSet
+    unnamed: CueSet
+    reported_speech: CueSet
+    denial: CueSet
+    speculation: CueSet
+    hypothetical: CueSet
+    quantity: re.Pattern[str]
+    containers: CueSet
+    numbers: dict[str, int]
+    default_direction: dict[str, tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MaterielConcept:
+    code: str
+    parent: str | None
+    label_en: str
+    label_de: str
+    depth: int
+    terms: CueSet
+    exclude: CueSet
+
+
+@dataclass(frozen=True, eq=False)
+class DataPack:
+    root: Path
+    registry: Registry
+    text: TextRules
+    boilerplate: BoilerplateRules
+    dates: DateRules
+    meetings: MeetingRules
+    claims: ClaimRules
+    materiel: tuple[MaterielConcept, ...]
+
+    def concept(self, code: str) -> MaterielConcept:
+        for concept in self.materiel:
+            if concept.code == code:
+                return concept
+        raise KeyError(code)
+
+    def ancestors(self, code: str) -> tuple[str, ...]:
+        """The code and every broader code above it, most specific first."""
+        chain = []
+        current: str | None = code
+        while current:
+            chain.append(current)
+            current = self.concept(current).parent
+        return tuple(chain)
+
+
+# ---------------------------------------------------------------- loading
+
+
+@cache
+def load_datapack(root: Path = DEFAULT_DATA_DIR) -> DataPack:
+    """Read and check a data pack folder (cached: a pack is read once per process)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DataPackError(f"data pack folder {root} does not exist")
+    entities_cfg = _read_toml(root / "entities.toml")
+    registry = _load_registry(root, entities_cfg)
+    claims_cfg = _read_toml(root / "claims.toml")
+    pack = DataPack(
+        root=root,
+        registry=registry,
+        text=_text_rules(_read_toml(root / "text.toml")),
+        boilerplate=_boilerplate_rules(_read_toml(root / "boilerplate.toml")),
+        dates=_date_rules(_read_toml(root / "dates.toml")),
+        meetings=_meeting_rules(_read_toml(root / "meetings.toml")),
+        claims=_claim_rules(claims_cfg, registry),
+        materiel=_materiel(_read_toml(root / "materiel.toml")),
+    )
+    for code in [*pack.claims.default_direction, *filter(None, [pack.claims.production_materiel])]:
+        try:
+            pack.concept(code)
+        except KeyError:
+            raise DataPackError(f"claims.toml names materiel code {code!r}, which materiel.toml does not define") from None
+    return pack
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise DataPackError(f"data pack file {path} is missing") from None
+    except tomllib.TOMLDecodeError as err:
+        raise DataPackError(f"data pack file {path} is not valid TOML: {err}") from None
+
+
+def _require(cfg: dict, key: str, where: str):
+    try:
+        return cfg[key]
+    except KeyError:
+        raise DataPackError(f"{where}: expected a key {key!r}") from None
+
+
+def read_registry_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a registry TSV file in the format of actors.tsv."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            if tuple(reader.fieldnames or ()) != REGISTRY_COLUMNS:
+                raise DataPackError(f"{path}: expected the columns {', '.join(REGISTRY_COLUMNS)}, found {reader.fieldnames}")
+            return list(reader)
+    except FileNotFoundError:
+        raise DataPackError(f"registry file {path} is missing") from None
+
+
+def _load_registry(root: Path, cfg: dict) -> Registry:
+    rows = read_registry_rows(root / "actors.tsv")
+    entities: dict[str, Entity] = {}
+    names: dict[str, str] = {}
+    by_label: dict[tuple[str, str], str] = {}
+    extra_aliases: dict[str, list[str]] = {}
+    for number, row in enumerate(rows, start=2):
+        try:
+            kind = EntityKind(row["type"])
+        except ValueError:
+            raise DataPackError(f"actors.tsv line {number}: unknown type {row['type']!r}") from None
+        qid = row["qid"].strip() or None
+        if qid and not _QID.match(qid):
+            raise DataPackError(f"actors.tsv line {number}: {qid!r} is not a Wikidata item ID (Q…)")
+        aliases = [a.strip() for a in row["aliases_de"].split("|") if a.strip()]
+        same = by_label.get((kind.value, row["label_de"]))
+        if same:  # one entity listed twice (e.g. "CSIS" beside its full name)
+            names[row["name"]] = same
+            extra_aliases.setdefault(same, []).extend(aliases)
+            continue
+        key = slug(row["name"])
+        if key in entities:
+            raise DataPackError(f"actors.tsv line {number}: {row['name']!r} gives the same key {key!r} as another row")
+        confidence = row["confidence"].strip()
+        entities[key] = Entity(
+            key=key,
+            name=row["name"],
+            label_de=row["label_de"],
+            kind=kind,
+            wikidata=qid if qid and confidence in LINKABLE_CONFIDENCE else None,
+            state=row["country_qid"].strip() or None,  # a QID for now, resolved below
+            aliases=tuple(dict.fromkeys([row["label_de"], *aliases])),
+            confidence=confidence,
+        )
+        names[row["name"]] = key
+        by_label[(kind.value, row["label_de"])] = key
+    state_by_qid = {e.wikidata: e.key for e in entities.values() if e.kind is EntityKind.STATE and e.wikidata}
+    for name, surfaces in cfg.get("aliases", {}).items():
+        extra_aliases.setdefault(_key_of(name, names), []).extend(surfaces)
+    for key, entity in list(entities.items()):
+        state = None if entity.kind is EntityKind.STATE else state_by_qid.get(entity.state or "")
+        aliases = tuple(dict.fromkeys([*entity.aliases, *extra_aliases.get(key, [])]))
+        entities[key] = replace(entity, state=state, aliases=aliases)
+    ignored = set(cfg.get("ignore_aliases", []))
+    media = frozenset(_key_of(name, names) for name in cfg.get("media", []))
+    independent = frozenset(_key_of(name, names) for name in cfg.get("independent_actors", []))
+    demonyms = {_key_of(name, names): surfaces for name, surfaces in cfg.get("demonyms", {}).items()}
+    for name in cfg.get("generic_forces", []):
+        forces = entities.pop(_key_of(name, names))
+        if not forces.state:
+            raise DataPackError(f"entities.toml generic_forces: {name!r} belongs to no registry state")
+        state = entities[forces.state]
+        entities[state.key] = replace(state, aliases=tuple(dict.fromkeys([*state.aliases, *forces.aliases])))
+        names[name] = state.key
+    return Registry(entities, _alias_entries(entities, demonyms, ignored), media, independent, names)
+
+
+def _key_of(name: str, names: dict[str, str]) -> str:
+    try:
+        return names[name]
+    except KeyError:
+        raise DataPackError(f"entities.toml names {name!r}, which actors.tsv does not list") from None
+
+
+def _alias_entries(entities: dict[str, Entity], demonyms: dict[str, list[str]], ignored: set[str]) -> tuple[AliasEntry, ...]:
+    place_surfaces = {alias for e in entities.values() if e.kind.is_place for alias in e.aliases}
+    entries = []
+    for entity in entities.values():
+        for alias in entity.aliases:
+            if alias in ignored:
+                continue
+            entries.append(AliasEntry(alias, entity.key, _alias_form(entity, alias, place_surfaces)))
+        for alias in demonyms.get(entity.key, ()):
+            entries.append(AliasEntry(alias, entity.key, MentionForm.DEMONYM))
+    return tuple(entries)
+
+
+def _alias_form(entity: Entity, alias: str, place_surfaces: set[str]) -> MentionForm:
+    if entity.kind is EntityKind.STATE:
+        if alias[:1].islower() and " " not in alias:
+            return MentionForm.ADJECTIVE
+        if alias in place_surfaces:
+            return MentionForm.METONYM
+    return MentionForm.NAME
+
+
+def _text_rules(cfg: dict) -> TextRules:
+    sentences = _require(cfg, "sentences", "text.toml")
+    places = _require(cfg, "places", "text.toml")
+    return TextRules(
+        abbreviations=frozenset(_require(sentences, "abbreviations", "text.toml [sentences]")),
+        locative=frozenset(_require(places, "locative", "text.toml [places]")),
+        route_from=frozenset(places.get("route_from", [])),
+        route_to=frozenset(places.get("route_to", [])),
+        dateline=re.compile(_require(_require(cfg, "datelines", "text.toml"), "pattern", "text.toml [datelines]")),
+    )
+
+
+def _boilerplate_rules(cfg: dict) -> BoilerplateRules:
+    return BoilerplateRules(
+        drop_line=CueSet(cfg.get("drop_line", []), bounded=False),
+        strip_prefix=CueSet(cfg.get("strip_prefix", []), bounded=False, ignore_case=False),
+        strip_suffix=CueSet(cfg.get("strip_suffix", []), bounded=False, ignore_case=False),
+    )
+
+
+def _date_rules(cfg: dict) -> DateRules:
+    def numbered(table: str, low: int, high: int) -> dict[str, int]:
+        out = {}
+        for number, names in _require(cfg, table, "dates.toml").items():
+            value = int(number)
+            if not low <= value <= high:
+                raise DataPackError(f"dates.toml [{table}]: {number} is outside {low}..{high}")
+            out.update({name: value for name in names})
+        return out
+
+    words = _require(cfg, "words", "dates.toml")
+    return DateRules(
+        months=numbered("months", 1, 12),
+        weekdays=numbered("weekdays", 0, 6),
+        seasons=tuple(words.get("seasons", [])),
+        month_parts=tuple(words.get("month_parts", [])),
+        past=tuple(words.get("past", [])),
+        future=tuple(words.get("future", [])),
+        relative_days=dict(words.get("relative_days", {})),
+        relative_weeks=dict(words.get("relative_weeks", {})),
+        anaphoric=tuple(words.get("anaphoric", [])),
+        future_tense=CueSet(cfg.get("tense", {}).get("future", [])),
+    )
+
+
+def _meeting_rules(cfg: dict) -> MeetingRules:
+    return MeetingRules(**{name: CueSet(cfg.get(name, [])) for name in MeetingRules.__dataclass_fields__})
+
+
+def _claim_rules(cfg: dict, registry: Registry) -> ClaimRules:
+    transfer = _require(cfg, "transfer", "claims.toml")
+    roles = _require(cfg, "roles", "claims.toml")
+    attribution = _require(cfg, "attribution", "claims.toml")
+    stance = _require(cfg, "stance", "claims.toml")
+    quantity = cfg.get("quantity", {})
+    direction = {}
+    for code, pair in cfg.get("defaults", {}).get("direction", {}).items():
+        if len(pair) != 2:
+            raise DataPackError(f"claims.toml [defaults] direction {code!r}: expected [supplier, recipient]")
+        direction[code] = (registry.by_name(pair[0]).key, registry.by_name(pair[1]).key)
+    return ClaimRules(
+        give=CueSet(transfer.get("give", [])),
+        receive=CueSet(transfer.get("receive", [])),
+        need=CueSet(transfer.get("need", [])),
+        nouns=CueSet(transfer.get("nouns", [])),
+        help_verbs=CueSet(transfer.get("help_verbs", [])),
+        production=CueSet(transfer.get("production", [])),
+        production_materiel=transfer.get("production_materiel", ""),
+        recipient_prepositions=frozenset(roles.get("recipient_prepositions", [])),
+        supplier_prepositions=frozenset(roles.get("supplier_prepositions", [])),
+        exchange=CueSet(roles.get("exchange", [])),
+        reporting=CueSet(attribution.get("reporting", [])),
+        according_to=CueSet(attribution.get("according_to", [])),
+        unnamed=CueSet(attribution.get("unnamed", [])),
+        reported_speech=CueSet(attribution.get("reported_speech", [])),
+        denial=CueSet(stance.get("denial", [])),
+        speculation=CueSet(stance.get("speculation", [])),
+        hypothetical=CueSet(stance.get("hypothetical", [])),
+        quantity=re.compile(rf"(?<!\w){quantity.get('pattern', '(?!x)x')}(?!\w)"),
+        containers=CueSet(quantity.get("containers", [])),
+        numbers=dict(quantity.get("numbers", {})),
+        default_direction=direction,
+    )
+
+
+def _materiel(cfg: dict) -> tuple[MaterielConcept, ...]:
+    rows = _require(cfg, "concept", "materiel.toml")
+    parents = {row["code"]: row.get("parent") or None for row in rows}
+    concepts = []
+    for row in rows:
+        parent = parents[row["code"]]
+        if parent and parent not in parents:
+            raise DataPackError(f"materiel.toml: {row['code']!r} has unknown parent {parent!r}")
+        depth, current = 0, parent
+        while current:
+            depth, current = depth + 1, parents[current]
+        concepts.append(
+            MaterielConcept(
+                code=row["code"],
+                parent=parent,
+                label_en=row["label_en"],
+                label_de=row["label_de"],
+                depth=depth,
+                terms=CueSet(row.get("terms", [])),
+                exclude=CueSet(row.get("exclude", [])),
+            )
+        )
+    return tuple(concepts)

@@ -1,0 +1,141 @@
+"""Who says what: the sources a sentence names ("laut Kreml", "beschuldigten die USA",
+"was Pjöngjang bestreitet", "so sagen Beobachter"), and the clauses a sentence falls into."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from etl.extract.document import Document
+from etl.extract.entities import Found
+from etl.extract.text import Sentence
+from etl.model import Attribution, DateValue, EntityKind, MentionForm
+
+CLAUSE_BREAK = re.compile(r"[,;:–—«»\"“„()]|\b(?:dass|aber|doch|sondern|weil|während|nachdem)\b")
+PREPOSITIONS = frozenset(
+    "an auf aus bei beim für gegen gegenüber hinter im in mit nach neben ohne seit über um unter von vom vor zu zum zur zwischen durch".split()
+)
+_ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
+_SINCE = ("seit", "Seit")
+
+
+@dataclass(frozen=True, slots=True)
+class Speech:
+    """A source the sentence gives for what it reports, and where the words are."""
+
+    attribution: Attribution
+    claimant: str | None
+    denial: bool
+    start: int
+    end: int
+    speaker: tuple[int, int] | None = None
+    date: DateValue | None = None
+
+
+def speech_acts(doc: Document, sentence: Sentence) -> list[Speech]:
+    rules = doc.pack.claims
+    text = doc.text
+    speeches: list[Speech] = []
+    actors = [f for f in doc.entities_in(sentence) if f.refers and not f.locative and not after_preposition(sentence, f)]
+    for match in rules.according_to.finditer(text, sentence.start, sentence.end):
+        found = _actor_after(doc, sentence, match.end(), limit=6) or _actor_before(actors, match.start(), sentence, limit=4)
+        if found:
+            speeches.append(_named(doc, sentence, found, match, denial=False))
+    for match in rules.reporting.finditer(text, sentence.start, sentence.end):
+        denial = bool(rules.denial.regex.fullmatch(match.group(0)))
+        if _unnamed_subject(doc, sentence, match):
+            speeches.append(Speech(Attribution.UNNAMED, None, denial, match.start(), match.end()))
+            continue
+        for found in _speakers(actors, match, sentence, text):
+            if not any(s.claimant == found.entity and s.denial == denial for s in speeches):
+                speeches.append(_named(doc, sentence, found, match, denial))
+    if not any(s.attribution is Attribution.NAMED for s in speeches) and rules.unnamed.search(text, sentence.start, sentence.end):
+        speeches.append(Speech(Attribution.UNNAMED, None, False, sentence.start, sentence.start))
+    return speeches
+
+
+def speaker_spans(speeches: list[Speech]) -> list[tuple[int, int]]:
+    return [s.speaker for s in speeches if s.speaker]
+
+
+def after_preposition(sentence: Sentence, found: Found) -> bool:
+    """The mention is inside a prepositional phrase ("an Russland", "für den Kreml")."""
+    index = found.first_token - 1
+    while index >= max(0, found.first_token - 4) and (sentence.tokens[index].text in _ARTICLES or sentence.tokens[index].text[:1].islower()):
+        if sentence.tokens[index].text in PREPOSITIONS:
+            return True
+        index -= 1
+    return False
+
+
+def clause_bounds(doc: Document, sentence: Sentence, position: int) -> tuple[int, int]:
+    """The stretch of the sentence between the clause breaks around a position."""
+    breaks = [m for m in CLAUSE_BREAK.finditer(doc.text, sentence.start, sentence.end)]
+    start = max((m.end() for m in breaks if m.end() <= position), default=sentence.start)
+    end = min((m.start() for m in breaks if m.start() >= position), default=sentence.end)
+    return start, end
+
+
+def gap_tokens(sentence: Sentence, start: int, end: int) -> int:
+    return sum(1 for t in sentence.tokens if start <= t.start and t.end <= end)
+
+
+def _named(doc: Document, sentence: Sentence, found: Found, cue: re.Match[str], denial: bool) -> Speech:
+    return Speech(
+        Attribution.NAMED,
+        found.entity,
+        denial,
+        min(found.start, cue.start()),
+        max(found.end, cue.end()),
+        (found.start, found.end),
+        _clause_date(doc, sentence, cue.start()),
+    )
+
+
+def _unnamed_subject(doc: Document, sentence: Sentence, cue: re.Match[str]) -> bool:
+    """The verb of saying has unnamed sources next to it ("so sagen Beobachter", "Experten glauben")."""
+    window_start = max(sentence.start, cue.start() - 30)
+    window_end = min(sentence.end, cue.end() + 30)
+    near = doc.pack.claims.unnamed.search(doc.text, window_start, window_end)
+    return bool(near) and not CLAUSE_BREAK.search(doc.text, min(near.end(), cue.end()), max(near.start(), cue.start()))
+
+
+def _speakers(actors: list[Found], cue: re.Match[str], sentence: Sentence, text: str) -> list[Found]:
+    """The actor(s) next to a verb of saying, within its clause; "X und Y" gives both."""
+    left = [f for f in actors if f.end <= cue.start() and not CLAUSE_BREAK.search(text, f.end, cue.start()) and gap_tokens(sentence, f.end, cue.start()) <= 6]
+    right = [f for f in actors if f.start >= cue.end() and not CLAUSE_BREAK.search(text, cue.end(), f.start) and gap_tokens(sentence, cue.end(), f.start) <= 8]
+    options = [(cue.start() - f.end, f, left) for f in left] + [(f.start - cue.end(), f, right) for f in right]
+    if not options:
+        opener = next((f for f in actors if f.first_token == 0 and f.kind is EntityKind.PERSON), None)
+        return [opener] if opener and opener.end <= cue.start() else []
+    _, best, side = min(options, key=lambda o: (_kind_rank(o[1]), o[0]))
+    coordinated = [f for f in side if f is not best and _joined_by_und(text, f, best)]
+    return [best, *coordinated]
+
+
+def _kind_rank(found: Found) -> int:
+    rank = {EntityKind.PERSON: 0, EntityKind.ORGANIZATION: 1, EntityKind.STATE: 2}.get(found.kind, 3)
+    return rank + (3 if found.form is MentionForm.DEMONYM else 0)
+
+
+def _joined_by_und(text: str, a: Found, b: Found) -> bool:
+    first, second = (a, b) if a.start < b.start else (b, a)
+    return text[first.end : second.start].strip() in ("und", "sowie", "and")
+
+
+def _actor_after(doc: Document, sentence: Sentence, position: int, limit: int) -> Found | None:
+    after = [f for f in doc.entities_in(sentence) if f.is_actor and f.start >= position and gap_tokens(sentence, position, f.start) <= limit]
+    names = [f for f in after if f.refers]
+    return min(names or after, key=lambda f: f.start, default=None)
+
+
+def _actor_before(actors: list[Found], position: int, sentence: Sentence, limit: int) -> Found | None:
+    before = [f for f in actors if f.end <= position and gap_tokens(sentence, f.end, position) <= limit]
+    return max(before, key=lambda f: f.end, default=None)
+
+
+def _clause_date(doc: Document, sentence: Sentence, position: int) -> DateValue | None:
+    """The date in the same clause as the verb of saying: when the claim was made."""
+    start, end = clause_bounds(doc, sentence, position)
+    dates = [d for d in doc.dates_in(sentence) if start <= d.start and d.end <= end and not doc.text[max(0, d.start - 5) : d.start].strip().endswith(_SINCE)]
+    return min(dates, key=lambda d: abs(d.start - position)).value if dates else None

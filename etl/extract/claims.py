@@ -1,0 +1,406 @@
+"""Arms-transfer claims: who says that which materiel moved (or will, or did not) from whom to whom.
+
+A claim needs a transfer (a verb or noun of handing over, or "M aus X") and materiel from
+the vocabulary. The supplier and recipient come from prepositions ("an Russland", "aus
+Nordkorea"), from an adjective on the materiel ("nordkoreanische Raketen"), from a genitive
+after a transfer noun ("Waffenlieferungen Nordkoreas") or from the subject of the verb (the
+supplier of "liefern", the recipient of "kaufen"); what the text leaves open is filled with
+the domain's usual direction from the data pack. The claimant is the source the sentence
+names (see `attribution`), unnamed sources, or the article itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from etl.extract.attribution import CLAUSE_BREAK, Speech, after_preposition, clause_bounds, speaker_spans, speech_acts
+from etl.extract.document import Document
+from etl.extract.entities import Found
+from etl.extract.text import Sentence
+from etl.model import Attribution, Claim, EntityKind, Evidence, MentionForm, Quantity, SegmentKind, Stance
+
+_VAGUE = frozenset({"mehrere", "einige", "weitere", "Dutzende", "Hunderte", "Tausende", "Zehntausende"})
+_DEMONSTRATIVE = frozenset({"Die", "Das", "Diese", "Dies", "Sie", "Er", "Es", "Solche", "Diesen", "Dieser"})
+_FILLER = frozenset("der die das den dem des ein eine einen einem einer eines".split())
+_PART_BREAK = re.compile(r":\s+(?=[A-ZÄÖÜ])")
+
+
+@dataclass(frozen=True, slots=True)
+class _Transfer:
+    supplier: str
+    recipient: str
+    materiel: tuple[str, ...]
+    quantity: Quantity | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    code: str
+    start: int
+    end: int
+
+
+def find_claims(doc: Document) -> tuple[Claim, ...]:
+    drafts: list[Claim] = []
+    last_transfer: tuple[int, _Transfer] | None = None
+    last_speech: tuple[int, list[Speech]] | None = None
+    last_materiel: tuple[int, list[_Term]] | None = None
+    for sentence in doc.sentences:
+        speeches = speech_acts(doc, sentence)
+        inherited = bool(not speeches and last_speech and _continues_speech(doc, sentence, last_speech[0]))
+        if inherited:
+            speeches = [Speech(s.attribution, s.claimant, False, sentence.start, sentence.start) for s in last_speech[1]]
+        materiel = _materiel_in(doc, sentence)
+        if not materiel and last_materiel and _refers_back(doc, sentence, last_materiel[0]):
+            materiel = last_materiel[1]
+        transfer = _transfer(doc, sentence, materiel, speeches) if materiel else None
+        if transfer is None and last_transfer and _refers_back(doc, sentence, last_transfer[0], any_start=True):
+            drafts.extend(_denials_of(doc, sentence, speeches, last_transfer[1]))
+        if transfer is not None and _asserted_at_all(doc, sentence):
+            drafts.extend(_claims(doc, sentence, transfer, speeches))
+            last_transfer = (sentence.index, transfer)
+        if speeches and not inherited:
+            last_speech = (sentence.index, [s for s in speeches if not s.denial] or speeches)
+        if materiel:
+            last_materiel = (sentence.index, materiel)
+    return tuple(_merge(drafts))
+
+
+# ---------------------------------------------------------------- sentence-level tests
+
+
+def _asserted_at_all(doc: Document, sentence: Sentence) -> bool:
+    """Body questions and hypotheticals report no claim (a headline question speculates)."""
+    if sentence.is_question and sentence.kind is not SegmentKind.HEADLINE:
+        return False
+    return not doc.pack.claims.hypothetical.search(doc.text, sentence.start, sentence.end)
+
+
+def _refers_back(doc: Document, sentence: Sentence, earlier: int, *, any_start: bool = False) -> bool:
+    """The sentence right after `earlier` in the same paragraph takes up its subject."""
+    if sentence.index - earlier != 1 or doc.sentences[earlier].segment != sentence.segment:
+        return False
+    first = sentence.tokens[0].text if sentence.tokens else ""
+    return any_start or first in _DEMONSTRATIVE
+
+
+def _continues_speech(doc: Document, sentence: Sentence, earlier: int) -> bool:
+    """Reported speech going on in the subjunctive in the next sentence of the same paragraph."""
+    if sentence.index - earlier != 1 or doc.sentences[earlier].segment != sentence.segment:
+        return False
+    return bool(doc.pack.claims.reported_speech.search(doc.text, sentence.start, sentence.end))
+
+
+# ---------------------------------------------------------------- materiel and quantity
+
+
+def _materiel_in(doc: Document, sentence: Sentence) -> list[_Term]:
+    hits = []
+    text = doc.text
+    for concept in doc.pack.materiel:
+        for match in concept.terms.finditer(text, sentence.start, sentence.end):
+            excluded = concept.exclude.regex.match(text, match.start(), match.end())
+            if excluded and excluded.end() == match.end():
+                continue
+            hits.append((match.start(), -(match.end() - match.start()), -concept.depth, concept.code, match.end()))
+    chosen: list[_Term] = []
+    for start, _, _, code, end in sorted(hits):
+        if not chosen or start >= chosen[-1].end:
+            chosen.append(_Term(code, start, end))
+    return chosen
+
+
+def _quantity(doc: Document, sentence: Sentence, materiel: list[_Term]) -> Quantity | None:
+    rules = doc.pack.claims
+    text = doc.text
+    for match in rules.quantity.finditer(text, sentence.start, sentence.end):
+        after = match.end()
+        head = next((t for t in materiel if 0 <= t.start - after <= 3), None)
+        container = rules.containers.regex.match(text, after + 1) if after < sentence.end else None
+        if head is None and container is None:
+            continue
+        end = head.end if head else container.end()
+        return Quantity(text[match.start() : end], _number(match.group(0), rules.numbers))
+    return None
+
+
+def _number(words: str, numbers: dict[str, int]) -> int | None:
+    tokens = words.split()
+    if any(t in _VAGUE for t in tokens):
+        return None
+    value = None
+    for token in tokens:
+        digits = re.sub(r"[.\u202f ]", "", token)
+        if digits.isdigit():
+            value = int(digits)
+        elif token in ("hundert", "tausend", "Dutzend", "Tausend"):
+            value = (value or 1) * numbers.get(token.lower(), numbers.get(token, 1000))
+        elif token.startswith("Million"):
+            value = (value or 1) * 1_000_000
+        elif token in numbers:
+            value = numbers[token]
+    return value
+
+
+# ---------------------------------------------------------------- what moves, from whom to whom
+
+
+def _transfer(doc: Document, sentence: Sentence, materiel: list[_Term], speeches: list[Speech]) -> _Transfer | None:
+    rules = doc.pack.claims
+    text = doc.text
+    part_start, part_end = _part_with(doc, sentence, materiel[0].start)
+    cues = [("give", m) for m in rules.give.finditer(text, part_start, part_end)]
+    cues += [("receive", m) for m in rules.receive.finditer(text, part_start, part_end)]
+    cues += [("receive", m) for m in rules.need.finditer(text, part_start, part_end)]
+    cues += [("noun", m) for m in rules.nouns.finditer(text, part_start, part_end)]
+    speakers = speaker_spans(speeches)
+    actors = [
+        f
+        for f in doc.entities_in(sentence)
+        if f.is_actor
+        and part_start <= f.start < part_end
+        and f.entity not in doc.pack.registry.media
+        and not f.locative
+        and not any(a <= f.start < b for a, b in speakers)
+    ]
+    origin = _supplier_after_materiel(actors, sentence, materiel, rules.supplier_prepositions)
+    if not cues and origin is None:
+        return None  # materiel alone is no transfer ("Raketentests")
+    supplier = origin or _prepositional(actors, sentence, rules.supplier_prepositions)
+    supplier = supplier or _adjective_on_materiel(actors, materiel) or _genitive_after_noun(actors, cues, sentence)
+    recipient = _prepositional(actors, sentence, rules.recipient_prepositions)
+    verb = _main_verb(cues, materiel)
+    if verb is not None:
+        taken = {x.entity for x in (supplier, recipient) if x}
+        subject, dative = _subject_and_object(doc, sentence, actors, verb[1].start(), taken)
+        if verb[0] == "give":
+            supplier = supplier or subject
+            recipient = recipient or dative
+        else:
+            recipient = recipient or subject
+    codes = _codes(doc, sentence, materiel, verb)
+    supplier_key, recipient_key = _fill_direction(
+        doc, codes, _party(doc, supplier.entity) if supplier else None, _party(doc, recipient.entity) if recipient else None
+    )
+    if not supplier_key or not recipient_key or supplier_key == recipient_key:
+        return None
+    spans = [x for t in materiel if part_start <= t.start < part_end for x in (t.start, t.end)]
+    spans += [x for f in (supplier, recipient) if f for x in (f.start, f.end)]
+    spans += [x for _, m in cues for x in (m.start(), m.end())]
+    spans = spans or [sentence.start, sentence.end]
+    return _Transfer(supplier_key, recipient_key, codes, _quantity(doc, sentence, materiel), min(spans), max(spans))
+
+
+def _part_with(doc: Document, sentence: Sentence, position: int) -> tuple[int, int]:
+    """The part of the sentence around a position when a colon opens a new statement."""
+    start, end = sentence.start, sentence.end
+    for match in _PART_BREAK.finditer(doc.text, sentence.start, sentence.end):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() >= position:
+            end = min(end, match.start())
+    return start, end
+
+
+def _codes(doc: Document, sentence: Sentence, materiel: list[_Term], verb) -> tuple[str, ...]:
+    """The materiel codes; helping to produce materiel is a transfer of technology."""
+    rules = doc.pack.claims
+    if verb is not None and rules.help_verbs.regex.fullmatch(verb[1].group(0)) and rules.production.search(doc.text, sentence.start, sentence.end):
+        return (rules.production_materiel,)
+    return tuple(dict.fromkeys(t.code for t in materiel))
+
+
+def _between_only_fillers(sentence: Sentence, first: int, last: int) -> bool:
+    """Only articles and lower-case words (adjectives) stand between two token positions."""
+    return all(t.text in _FILLER or t.text[:1].islower() for t in sentence.tokens[first:last])
+
+
+def _prepositional(actors: list[Found], sentence: Sentence, prepositions: frozenset[str]) -> Found | None:
+    """The first actor right after one of the prepositions ("an die russische Miliz Wagner")."""
+    for index, token in enumerate(sentence.tokens):
+        if token.text not in prepositions:
+            continue
+        for found in actors:
+            if index < found.first_token <= index + 5 and _between_only_fillers(sentence, index + 1, found.first_token) and found.refers:
+                return found
+    return None
+
+
+def _supplier_after_materiel(actors: list[Found], sentence: Sentence, materiel: list[_Term], prepositions: frozenset[str]) -> Found | None:
+    """Materiel and its origin: "Drohnen aus dem Iran", "Raketen aus Nordkorea"."""
+    for term in materiel:
+        following = [i for i, t in enumerate(sentence.tokens) if t.start >= term.end][:3]
+        for index in following:
+            if sentence.tokens[index].text in prepositions:
+                found = next((f for f in actors if index < f.first_token <= index + 3 and f.refers), None)
+                if found and _between_only_fillers(sentence, index + 1, found.first_token):
+                    return found
+    return None
+
+
+def _adjective_on_materiel(actors: list[Found], materiel: list[_Term]) -> Found | None:
+    """An adjective of state right before the materiel: "nordkoreanische Raketen"."""
+    for found in actors:
+        if found.form is MentionForm.ADJECTIVE and any(0 < t.start - found.end <= 2 for t in materiel):
+            return found
+    return None
+
+
+def _genitive_after_noun(actors: list[Found], cues, sentence: Sentence) -> Found | None:
+    """The genitive after a transfer noun: "Waffenlieferungen Nordkoreas"."""
+    for kind, match in cues:
+        if kind != "noun":
+            continue
+        for found in actors:
+            gap = [t.text for t in sentence.tokens if match.end() <= t.start < found.start]
+            if found.start > match.end() and len(gap) <= 1 and all(w in ("des", "der") for w in gap) and found.refers:
+                return found
+    return None
+
+
+def _main_verb(cues, materiel: list[_Term]):
+    verbs = [c for c in cues if c[0] != "noun"]
+    if not verbs:
+        return None
+    centre = materiel[0].start
+    return min(verbs, key=lambda c: abs(c[1].start() - centre))
+
+
+def _subject_and_object(doc: Document, sentence: Sentence, actors: list[Found], verb_at: int, taken: set[str]):
+    """Subject and object of the verb: the first two actors outside prepositional phrases,
+    in the verb's clause if it names any, else in the sentence (an infinitive clause takes
+    its subject from the clause before: "beschuldigten ... Nordkorea, Raketen geliefert zu haben")."""
+    bare = [f for f in actors if f.refers and not after_preposition(sentence, f) and f.entity not in taken]
+    start, end = clause_bounds(doc, sentence, verb_at)
+    in_clause = [f for f in bare if start <= f.start < end]
+    chosen = _distinct(in_clause or bare)
+    return (chosen[0] if chosen else None), (chosen[1] if len(chosen) > 1 else None)
+
+
+def _distinct(found: list[Found]) -> list[Found]:
+    out: list[Found] = []
+    for f in found:
+        if not out or out[-1].entity != f.entity:
+            out.append(f)
+    return out
+
+
+def _party(doc: Document, entity: str) -> str:
+    """Who supplies or receives: a state, or an independent armed group; anyone else counts for their state."""
+    registry = doc.pack.registry
+    if registry.get(entity).kind is EntityKind.STATE or entity in registry.independent:
+        return entity
+    return registry.state_of(entity) or entity
+
+
+def _fill_direction(doc: Document, codes: tuple[str, ...], supplier: str | None, recipient: str | None) -> tuple[str | None, str | None]:
+    """Complete what the text leaves open with the domain's usual direction for this materiel.
+
+    A named supplier outside the usual pair delivers to the usual recipient ("Drohnen aus dem
+    Iran" for Russia's war); a recipient outside it is not completed: guessing who supplies
+    someone else would put words in the article's mouth.
+    """
+    if supplier and recipient:
+        return supplier, recipient
+    pair = _default_pair(doc, codes)
+    if pair is None:
+        return supplier, recipient
+    usual_supplier, usual_recipient = pair
+    if supplier:
+        return supplier, usual_supplier if supplier == usual_recipient else usual_recipient
+    if recipient:
+        if recipient not in pair:
+            return None, recipient
+        return usual_recipient if recipient == usual_supplier else usual_supplier, recipient
+    return usual_supplier, usual_recipient
+
+
+def _default_pair(doc: Document, codes: tuple[str, ...]) -> tuple[str, str] | None:
+    mentioned = {f.entity for f in doc.entities}
+    for code in codes:
+        for ancestor in doc.pack.ancestors(code):
+            pair = doc.pack.claims.default_direction.get(ancestor)
+            if pair and set(pair) <= mentioned:
+                return pair
+    return None
+
+
+# ---------------------------------------------------------------- claims
+
+
+def _stance(doc: Document, sentence: Sentence, speech: Speech, denial_elsewhere: bool) -> Stance:
+    rules = doc.pack.claims
+    text = doc.text
+    if speech.denial:
+        return Stance.DENIES
+    if denial_elsewhere and rules.denial.search(text, sentence.start, sentence.end):
+        return Stance.DENIES
+    if sentence.is_question or rules.speculation.search(text, sentence.start, sentence.end):
+        return Stance.SPECULATES
+    return Stance.ASSERTS
+
+
+def _claims(doc: Document, sentence: Sentence, transfer: _Transfer, speeches: list[Speech]) -> list[Claim]:
+    if not speeches:
+        speeches = [Speech(Attribution.AUTHOR, None, False, transfer.start, transfer.start)]
+    verbal_denial = any(s.denial for s in speeches)
+    claims = []
+    for speech in speeches:
+        stance = _stance(doc, sentence, speech, denial_elsewhere=not verbal_denial)
+        start = min(transfer.start, speech.start) if speech.end > speech.start else transfer.start
+        end = max(transfer.end, speech.end)
+        claims.append(_claim(speech, stance, transfer, doc.evidence(start, end)))
+    return claims
+
+
+def _denials_of(doc: Document, sentence: Sentence, speeches: list[Speech], transfer: _Transfer) -> list[Claim]:
+    """A denial that points back at the last reported transfer ("Die USA verbreiten Informationen, die falsch sind")."""
+    denial_words = doc.pack.claims.denial.search(doc.text, sentence.start, sentence.end)
+    claims = []
+    for speech in speeches:
+        if speech.attribution is not Attribution.NAMED or not (speech.denial or denial_words):
+            continue
+        end = max(speech.end, denial_words.end() if denial_words else speech.end)
+        undated = _Transfer(transfer.supplier, transfer.recipient, transfer.materiel, None, 0, 0)
+        claims.append(_claim(replace(speech, denial=True), Stance.DENIES, undated, doc.evidence(speech.start, end)))
+    return claims
+
+
+def _claim(speech: Speech, stance: Stance, transfer: _Transfer, evidence: Evidence) -> Claim:
+    return Claim(
+        attribution=speech.attribution,
+        claimant=speech.claimant,
+        stance=stance,
+        supplier=transfer.supplier,
+        recipient=transfer.recipient,
+        materiel=transfer.materiel,
+        evidence=(evidence,),
+        quantity=transfer.quantity,
+        claim_date=speech.date if speech.attribution is Attribution.NAMED else None,
+    )
+
+
+def _merge(drafts: list[Claim]) -> list[Claim]:
+    """One claim per claimant, stance, supplier, recipient and claim date in an article."""
+    merged: dict[tuple, Claim] = {}
+    for claim in drafts:
+        key = (claim.attribution, claim.claimant, claim.stance, claim.supplier, claim.recipient, claim.claim_date)
+        known = merged.get(key)
+        if known is None:
+            merged[key] = claim
+            continue
+        merged[key] = Claim(
+            attribution=known.attribution,
+            claimant=known.claimant,
+            stance=known.stance,
+            supplier=known.supplier,
+            recipient=known.recipient,
+            materiel=tuple(dict.fromkeys([*known.materiel, *claim.materiel])),
+            evidence=tuple(sorted(set(known.evidence) | set(claim.evidence))),
+            quantity=known.quantity or claim.quantity,
+            claim_date=known.claim_date,
+        )
+    return list(merged.values())

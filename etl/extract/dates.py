@@ -1,0 +1,225 @@
+"""German (and English caption) date expressions, resolved against the publication date.
+
+Every date has a precision: a fixed day ("13. September 2023", "am Mittwoch" under a
+day-precise publication date), a month ("Ende Juli", "im vergangenen September") or a year
+("im Jahr 2000", "im Sommer 2023"). A weekday under a month-precise publication date gives
+the month; a relative date without a publication date is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from etl.datapack import DateRules
+from etl.extract.text import Sentence
+from etl.model import DateValue, Precision
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    value: DateValue
+    start: int
+    end: int
+    sentence: int
+    relative: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """A date expression before resolution: what the words fix, and how to complete it."""
+
+    start: int
+    end: int
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    weekday: int | None = None
+    direction: int = 0  # -1 the last such before publication, +1 the next after it, 0 by tense
+    offset_days: int | None = None
+    offset_weeks: int | None = None
+    year_only: bool = False
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def _grammar(rules: DateRules) -> re.Pattern[str]:
+    month = _alternation(rules.months)
+    weekday = _alternation(rules.weekdays)
+    modifier = _alternation([*rules.past, *rules.future])
+    part = _alternation(rules.month_parts)
+    season = _alternation(rules.seasons)
+    rel_day = _alternation(rules.relative_days)
+    rel_week = _alternation(rules.relative_weeks)
+    year = r"(?:19|20)\d{2}"
+    return re.compile(
+        rf"(?P<numeric>(?P<nd>\d{{1,2}})\.\s?(?P<nm>\d{{1,2}})\.\s?(?P<ny>{year}))(?!\d)"
+        rf"|(?P<iso>(?P<iy>{year})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))(?!\d)"
+        rf"|(?:(?P<wd>{weekday}),?\s+(?:(?:den|dem|der|the)\s+)?)?(?P<dd>\d{{1,2}})\.\s*(?P<dm>{month})\b\.?(?:\s+(?P<dy>{year})(?!\d))?"
+        rf"|(?P<ed>\d{{1,2}})\s+(?P<em>{month})\b(?:,?\s+(?P<ey>{year}))(?!\d)"
+        rf"|(?P<fm>{month})\s+(?P<fd>\d{{1,2}}),\s+(?P<fy>{year})(?!\d)"
+        rf"|(?:(?P<part>{part})\s+)?(?:(?P<mod>{modifier})\s+)?(?P<mm>{month})\b(?:\s+(?P<my>{year})(?!\d))?"
+        rf"|(?P<season>{season})\s+(?P<sy>{year})(?!\d)"
+        rf"|(?P<yp>(?:im\s+Jahre?|Jahr|seit|bis|ab|von|vor|nach|um|zwischen|Anfang|Mitte|Ende|Im\s+Jahre?|Seit|Bis|Ab|Von|Vor|Nach|Anfang|Mitte|Ende)\s+)?(?P<yy>{year})(?![\d.,-]\d|\d|er)(?P<ynoun>\s+[A-ZÄÖÜ])?"
+        rf"|(?:(?P<wmod>{modifier})\s+|am\s+|an\s+diesem\s+|(?P<wamod>am\s+(?:{modifier}))\s+)?(?P<wk>{weekday})\b"
+        rf"|(?P<rw>{rel_week})\b"
+        rf"|(?<![A-ZÄÖÜ])(?P<rd>{rel_day})\b"
+    )
+
+
+_MONTH_CUES = ("im", "Im", "seit", "Seit", "bis", "Bis", "vom", "Vom", "ab", "Ab", "zum", "in", "In", "des", "diesen", "für", "Für", "ihren", "im vergangenen")
+
+
+def find_dates(text: str, sentences: tuple[Sentence, ...], published: DateValue | None, rules: DateRules) -> tuple[DateMention, ...]:
+    """Every date expression in the sentences that can be resolved, in text order."""
+    grammar = _grammar(rules)
+    found = []
+    for sentence in sentences:
+        future = bool(rules.future_tense.search(text, sentence.start, sentence.end))
+        for match in grammar.finditer(text, sentence.start, sentence.end):
+            parsed = _parse(match, text, rules)
+            if parsed is None:
+                continue
+            value = _resolve(parsed, published, future)
+            if value is not None:
+                relative = parsed.year is None and not parsed.year_only
+                found.append(DateMention(value, parsed.start, parsed.end, sentence.index, relative))
+    return tuple(found)
+
+
+def _parse(m: re.Match[str], text: str, rules: DateRules) -> _Parsed | None:
+    g = m.groupdict()
+    months, weekdays = rules.months, rules.weekdays
+    if g["numeric"]:
+        return _Parsed(m.start(), m.end(), int(g["ny"]), int(g["nm"]), int(g["nd"]))
+    if g["iso"]:
+        return _Parsed(m.start(), m.end(), int(g["iy"]), int(g["im"]), int(g["id"]))
+    if g["dm"]:
+        return _Parsed(m.start(), m.end(), _int(g["dy"]), months[g["dm"]], int(g["dd"]), weekdays.get(g["wd"] or ""))
+    if g["em"]:
+        return _Parsed(m.start(), m.end(), int(g["ey"]), months[g["em"]], int(g["ed"]))
+    if g["fm"]:
+        return _Parsed(m.start(), m.end(), int(g["fy"]), months[g["fm"]], int(g["fd"]))
+    if g["mm"]:
+        if not (g["my"] or g["part"] or g["mod"] or _preceded_by(text, m.start(), _MONTH_CUES)):
+            return None  # a bare "August" may be a first name
+        return _Parsed(m.start(), m.end(), _int(g["my"]), months[g["mm"]], direction=_direction(g["mod"], rules))
+    if g["season"]:
+        return _Parsed(m.start("season"), m.end(), int(g["sy"]), year_only=True)
+    if g["yy"]:
+        if g["ynoun"] and not g["yp"]:
+            return None  # "2000 Soldaten" counts soldiers
+        return _Parsed(m.start("yy") if not g["yp"] else m.start(), m.end("yy"), int(g["yy"]), year_only=True)
+    if g["wk"]:
+        modifier = g["wmod"] or (g["wamod"] or "").split()[-1] if (g["wmod"] or g["wamod"]) else None
+        return _Parsed(m.start(), m.end(), weekday=weekdays[g["wk"]], direction=_direction(modifier, rules))
+    if g["rw"]:
+        return _Parsed(m.start(), m.end(), offset_weeks=rules.relative_weeks[g["rw"]])
+    if g["rd"]:
+        return _Parsed(m.start(), m.end(), offset_days=rules.relative_days[g["rd"]])
+    return None
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value else None
+
+
+def _direction(modifier: str | None, rules: DateRules) -> int:
+    if modifier in rules.past:
+        return -1
+    if modifier in rules.future:
+        return 1
+    return 0
+
+
+def _preceded_by(text: str, position: int, cues: tuple[str, ...]) -> bool:
+    before = text[max(0, position - 20) : position].rstrip()
+    return any(before.endswith(" " + cue) or before == cue for cue in cues)
+
+
+def _resolve(p: _Parsed, published: DateValue | None, future: bool) -> DateValue | None:
+    try:
+        if p.year_only:
+            return DateValue(p.year)
+        if p.year is not None:
+            return DateValue(p.year, p.month, p.day)
+    except ValueError:
+        return None  # "31. Februar 2023"
+    if published is None:
+        return None
+    if p.offset_days is not None or p.offset_weeks is not None:
+        return _shifted(published, p.offset_days, p.offset_weeks)
+    if p.weekday is not None and p.month is None:
+        return _weekday(published, p.weekday, p.direction or (1 if future else -1))
+    return _month_day(published, p, future)
+
+
+def _shifted(published: DateValue, days: int | None, weeks: int | None) -> DateValue:
+    if published.precision is not Precision.DAY:
+        return published
+    moved = published.first_day() + dt.timedelta(days=days or 0, weeks=weeks or 0)
+    return DateValue.of(moved, Precision.DAY if days is not None else Precision.MONTH)
+
+
+def _weekday(published: DateValue, weekday: int, direction: int) -> DateValue:
+    if published.precision is not Precision.DAY:
+        return published  # a weekday under a month-only date gives the month
+    base = published.first_day()
+    delta = (weekday - base.weekday()) % 7 if direction > 0 else -((base.weekday() - weekday) % 7)
+    return DateValue.of(base + dt.timedelta(days=delta))
+
+
+def _month_day(published: DateValue, p: _Parsed, future: bool) -> DateValue | None:
+    """A month (and day) without a year: the year that puts it on the right side of publication."""
+    year = published.year
+    if published.month is not None:
+        if p.direction < 0:  # "im vergangenen September": the last one before this month
+            year -= p.month >= published.month
+        elif p.direction > 0:  # "im kommenden März": the next one after this month
+            year += p.month <= published.month
+        elif future:
+            year += (p.month, p.day or 99) < (published.month, published.day or 0)
+        else:  # news reports the past: a later month than the publication's is last year's
+            year -= p.month > published.month
+    try:
+        return DateValue(year, p.month, p.day)
+    except ValueError:
+        return None
+
+
+def weekday_year(parsed_weekday: int, month: int, day: int, reference_year: int) -> int | None:
+    """The first year from the reference on in which the day of the month falls on that weekday."""
+    for year in range(reference_year, reference_year + 12):
+        try:
+            if dt.date(year, month, day).weekday() == parsed_weekday:
+                return year
+        except ValueError:
+            return None
+    return None
+
+
+def infer_publication(text: str, sentences: tuple[Sentence, ...], rules: DateRules) -> DateValue | None:
+    """A publication date the article gives away: a weekday with a day and month but no year
+    ("Dienstag, der 15. August") pins the year, counted from the latest year the text names."""
+    grammar = _grammar(rules)
+    pinned = []
+    years = []
+    for sentence in sentences:
+        for match in grammar.finditer(text, sentence.start, sentence.end):
+            parsed = _parse(match, text, rules)
+            if parsed is None:
+                continue
+            if parsed.year is not None:
+                years.append(parsed.year)
+            elif parsed.weekday is not None and parsed.month and parsed.day:
+                pinned.append(parsed)
+    if not pinned or not years:
+        return None
+    first = pinned[0]
+    year = weekday_year(first.weekday, first.month, first.day, max(years))
+    return DateValue(year, first.month, first.day) if year else None

@@ -1,0 +1,72 @@
+"""One article read once: sentences, entities and dates, indexed by sentence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from etl.datapack import DataPack
+from etl.extract.dates import DateMention, find_dates, infer_publication
+from etl.extract.entities import Found, find_entities
+from etl.extract.text import Sentence, split_sentences
+from etl.model import Article, DateValue, Evidence
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    article: Article
+    pack: DataPack
+    sentences: tuple[Sentence, ...]
+    entities: tuple[Found, ...]
+    dates: tuple[DateMention, ...]
+    published: DateValue | None
+    _entities_by_sentence: dict[int, list[Found]] = field(default_factory=dict)
+    _dates_by_sentence: dict[int, list[DateMention]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    def entities_in(self, sentence: Sentence) -> list[Found]:
+        return self._entities_by_sentence.get(sentence.index, [])
+
+    def dates_in(self, sentence: Sentence) -> list[DateMention]:
+        return self._dates_by_sentence.get(sentence.index, [])
+
+    def last_date_before(self, sentence: Sentence) -> DateMention | None:
+        earlier = [d for d in self.dates if d.sentence < sentence.index]
+        return earlier[-1] if earlier else None
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        return self.article.evidence(start, end)
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        return self.article.text[sentence.start : sentence.end]
+
+    def state_of(self, entity: str) -> str | None:
+        return self.pack.registry.state_of(entity)
+
+
+def analyse(article: Article, pack: DataPack) -> Document:
+    sentences = split_sentences(article, pack.text)
+    skip = _dateline_spans(article, pack)
+    entities = find_entities(sentences, pack.registry, pack.text, skip)
+    published = article.published or infer_publication(article.text, sentences, pack.dates)
+    dates = find_dates(article.text, sentences, published, pack.dates)
+    by_sentence: dict[int, list[Found]] = defaultdict(list)
+    for found in entities:
+        by_sentence[found.sentence].append(found)
+    dates_by_sentence: dict[int, list[DateMention]] = defaultdict(list)
+    for date in dates:
+        dates_by_sentence[date.sentence].append(date)
+    return Document(article, pack, sentences, entities, dates, published, dict(by_sentence), dict(dates_by_sentence))
+
+
+def _dateline_spans(article: Article, pack: DataPack) -> tuple[tuple[int, int], ...]:
+    """Agency datelines ("Washington (dpa) -") at the start of a segment name no actor."""
+    spans = []
+    for segment in article.segments:
+        match = pack.text.dateline.match(article.text, segment.start, segment.end)
+        if match:
+            spans.append((match.start(), match.end()))
+    return tuple(spans)

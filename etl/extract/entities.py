@@ -1,0 +1,152 @@
+"""Registry entities named in the text: actors (persons, organizations, states) and places.
+
+Aliases are matched as token sequences, longest first. German genitives ("Putins",
+"Nordkoreas") are found through the base form. A name the registry knows both as a city
+and as a state ("Moskau", "Pjöngjang", "Washington") is a place after a locative word
+("in Moskau") and stands for the state's government elsewhere ("Moskau bestreitet").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from etl.datapack import Registry, TextRules
+from etl.extract.text import Sentence, tokenize
+from etl.model import EntityKind, MentionForm
+
+_GENITIVE_ENDINGS = ("s", "’s", "'s", "'", "’")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One registry entity found in a sentence."""
+
+    entity: str
+    kind: EntityKind
+    form: MentionForm
+    start: int
+    end: int
+    sentence: int
+    first_token: int
+    last_token: int
+    locative: bool = False
+    genitive: bool = False
+
+    @property
+    def is_actor(self) -> bool:
+        return self.kind.is_actor
+
+    @property
+    def is_place(self) -> bool:
+        return self.kind.is_place or (self.kind is EntityKind.STATE and self.locative)
+
+    @property
+    def names_actor(self) -> bool:
+        """A mention of an actor by name (an adjective alone does not name the state)."""
+        return self.kind.is_actor and self.form in (MentionForm.NAME, MentionForm.METONYM)
+
+    @property
+    def refers(self) -> bool:
+        """Stands for an actor in a role (a name, a metonym or a demonym; not a bare adjective)."""
+        return self.kind.is_actor and self.form is not MentionForm.ADJECTIVE
+
+
+@dataclass(frozen=True, eq=False)
+class AliasIndex:
+    entries: dict[tuple[str, ...], tuple[tuple[str, MentionForm], ...]]
+    first_tokens: frozenset[str]
+    longest: int
+
+
+@cache
+def alias_index(registry: Registry) -> AliasIndex:
+    entries: dict[tuple[str, ...], list[tuple[str, MentionForm]]] = {}
+    for alias in registry.aliases:
+        forms = [alias.surface]
+        if alias.form is MentionForm.ADJECTIVE and alias.surface[:1].islower():
+            forms.append(alias.surface[:1].upper() + alias.surface[1:])
+        for surface in forms:
+            key = tuple(t.text for t in tokenize(surface))
+            if key:
+                candidates = entries.setdefault(key, [])
+                if (alias.entity, alias.form) not in candidates:
+                    candidates.append((alias.entity, alias.form))
+    return AliasIndex(
+        entries={key: tuple(value) for key, value in entries.items()},
+        first_tokens=frozenset(key[0] for key in entries),
+        longest=max((len(key) for key in entries), default=1),
+    )
+
+
+def find_entities(sentences: tuple[Sentence, ...], registry: Registry, rules: TextRules, skip: tuple[tuple[int, int], ...] = ()) -> tuple[Found, ...]:
+    """Registry entities in the sentences, left to right, without overlaps."""
+    index = alias_index(registry)
+    found: list[Found] = []
+    for sentence in sentences:
+        words = [t.text for t in sentence.tokens]
+        i = 0
+        while i < len(words):
+            hit = _match_at(words, i, index)
+            if hit is None or _skipped(sentence.tokens[i].start, skip):
+                i += 1
+                continue
+            length, candidates, genitive = hit
+            first = i + 1 if length > 1 and words[i] in rules.locative else i  # alias "in Moskau"
+            found.append(_resolve(candidates, sentence, first, i + length - 1, registry, rules, first > i, genitive))
+            i += length
+    return tuple(found)
+
+
+def _skipped(position: int, skip: tuple[tuple[int, int], ...]) -> bool:
+    return any(start <= position < end for start, end in skip)
+
+
+def _match_at(words: list[str], i: int, index: AliasIndex):
+    first = words[i]
+    if first not in index.first_tokens and _base(first) not in index.first_tokens:
+        return None
+    for length in range(min(index.longest, len(words) - i), 0, -1):
+        key = tuple(words[i : i + length])
+        candidates = index.entries.get(key)
+        base = _base(key[-1])
+        if candidates:
+            genitive = base != key[-1] and any(c in index.entries.get((*key[:-1], base), ()) for c in candidates)
+            return length, candidates, genitive
+        if base != key[-1]:
+            candidates = index.entries.get((*key[:-1], base))
+            names = tuple(c for c in candidates or () if c[1] not in (MentionForm.ADJECTIVE, MentionForm.DEMONYM))
+            if names:
+                return length, names, True
+    return None
+
+
+def _base(word: str) -> str:
+    """The word without a genitive ending ("Putins" -> "Putin"), or the word itself."""
+    for ending in _GENITIVE_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def _resolve(candidates, sentence: Sentence, first: int, last: int, registry: Registry, rules: TextRules, locative: bool, genitive: bool) -> Found:
+    locative = locative or _is_locative(sentence, first, rules)
+    chosen = candidates[0]
+    places = [c for c in candidates if registry.get(c[0]).kind.is_place]
+    others = [c for c in candidates if not registry.get(c[0]).kind.is_place]
+    if places and others:
+        chosen = places[0] if locative else (others[0][0], MentionForm.METONYM)
+    entity = registry.get(chosen[0])
+    start, end = sentence.tokens[first].start, sentence.tokens[last].end
+    return Found(chosen[0], entity.kind, chosen[1], start, end, sentence.index, first, last, locative, genitive)
+
+
+def _is_locative(sentence: Sentence, first: int, rules: TextRules) -> bool:
+    words = [t.text for t in sentence.tokens]
+    before = words[first - 1] if first >= 1 else ""
+    two_before = " ".join(words[first - 2 : first]) if first >= 2 else ""
+    if before in rules.locative or two_before in rules.locative:
+        return True
+    if before in rules.route_from:
+        return any(w in rules.route_to for w in words[first + 1 : first + 8])
+    return False

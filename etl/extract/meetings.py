@@ -1,0 +1,279 @@
+"""Meetings: visits, summits and talks between actors, with place, date and status.
+
+A sentence with a meeting word names the participants; a visited place adds its state as
+host ("Schoigu besuchte Pjöngjang": Shoigu and North Korea); an adjective of state before a
+counterpart noun names the other side ("seinem nordkoreanischen Amtskollegen"). A picture
+caption that shows two named persons on a date is a meeting too. Reports of one meeting in
+several sentences are merged into one, with every evidence span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from etl.extract.attribution import gap_tokens, speaker_spans, speech_acts
+from etl.extract.document import Document
+from etl.extract.entities import Found
+from etl.extract.text import Sentence
+from etl.model import DateValue, EntityKind, Evidence, Meeting, MeetingStatus, MentionForm, Precision, SegmentKind
+
+_PLACE_RANK = {EntityKind.FACILITY: 0, EntityKind.CITY: 1, EntityKind.REGION: 2, EntityKind.STATE: 3}
+_VISIT_NOUN_ENDINGS = ("reise", "besuch", "visite")
+_NOT_THE_DATE = ("seit", "Seit", "since")  # "der erste Besuch seit April 2019" is not dated April 2019
+_ORIGIN = frozenset({"von", "aus", "from"})  # "von Pjöngjang bis nach Wladiwostok": not where they meet
+_PART_BREAK = re.compile(r"[:;]\s|\s[–—]\s")
+
+
+@dataclass(slots=True)
+class _Draft:
+    participants: list[str]
+    place: str | None
+    date: DateValue | None
+    status: MeetingStatus | None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def find_meetings(doc: Document) -> tuple[Meeting, ...]:
+    drafts = []
+    for sentence in doc.sentences:
+        draft = _reported_meeting(doc, sentence) or _caption_meeting(doc, sentence)
+        if draft:
+            drafts.append(draft)
+    meetings = []
+    for draft in _merge(drafts, doc):
+        date = draft.date or (doc.published.coarsen(Precision.MONTH) if doc.published else None)
+        if date is None:
+            continue  # an undated meeting cannot be published (the SHACL gate requires a date)
+        meetings.append(
+            Meeting(
+                participants=tuple(sorted(draft.participants)),
+                place=draft.place,
+                date=date,
+                status=draft.status or MeetingStatus.HELD,
+                evidence=tuple(sorted(set(draft.evidence))),
+            )
+        )
+    return tuple(meetings)
+
+
+# ---------------------------------------------------------------- one sentence
+
+
+def _reported_meeting(doc: Document, sentence: Sentence) -> _Draft | None:
+    rules = doc.pack.meetings
+    text = doc.text
+    trigger = rules.triggers.search(text, sentence.start, sentence.end)
+    if not trigger or sentence.is_question or rules.negated.search(text, sentence.start, sentence.end):
+        return None
+    if doc.pack.claims.hypothetical.search(text, sentence.start, sentence.end):
+        return None
+    part_start, part_end = _part_with(doc, sentence, trigger.start())
+    speakers = speaker_spans(speech_acts(doc, sentence))
+    visits = list(rules.visit_verbs.finditer(text, part_start, part_end))
+    in_part = [f for f in doc.entities_in(sentence) if part_start <= f.start < part_end]
+    participants: list[Found] = []
+    places: list[Found] = []
+    for found in in_part:
+        if found.entity in doc.pack.registry.media or any(a <= found.start < b for a, b in speakers):
+            continue
+        if _is_origin(sentence, found):
+            continue
+        if found.is_place or _visit_target(sentence, found, visits):
+            places.append(found)
+        elif found.form is MentionForm.ADJECTIVE:
+            if _before_counterpart(doc, sentence, found):
+                participants.append(found)
+        elif found.refers and not _possessor(doc, found, in_part):
+            participants.append(found)
+    place = _best_place(doc, places) or _compound_visit_target(doc, trigger.group(0))
+    keys = _consolidate(doc, [f.entity for f in participants], place)
+    if len(keys) < 2:
+        return None
+    date_mention = _meeting_date(doc, sentence, trigger.start())
+    involved = [trigger.start(), trigger.end(), *(x for f in participants + places for x in (f.start, f.end))]
+    if date_mention:
+        involved += [date_mention.start, date_mention.end]
+    date = date_mention.value if date_mention else None
+    if date is None and any(word in doc.sentence_text(sentence) for word in doc.pack.dates.anaphoric):
+        earlier = doc.last_date_before(sentence)
+        date = earlier.value if earlier else None
+    status = _status(doc, sentence, date, explicit=bool(date_mention and not date_mention.relative))
+    return _Draft(keys, place, date, status, [doc.evidence(min(involved), max(involved))])
+
+
+def _caption_meeting(doc: Document, sentence: Sentence) -> _Draft | None:
+    """A picture caption showing two named persons on a date ("Kim und Putin am 13. September 2023 in Russland")."""
+    if sentence.kind is not SegmentKind.CAPTION:
+        return None
+    persons = [f for f in doc.entities_in(sentence) if f.kind is EntityKind.PERSON]
+    dates = [d for d in doc.dates_in(sentence) if not d.relative]
+    if len({f.entity for f in persons}) < 2 or not dates:
+        return None
+    places = [f for f in doc.entities_in(sentence) if f.is_place]
+    place = _best_place(doc, places)
+    keys = _consolidate(doc, [f.entity for f in persons], place)
+    spans = [*(x for f in persons + places for x in (f.start, f.end)), dates[0].start, dates[0].end]
+    return _Draft(keys, place, dates[0].value, MeetingStatus.HELD, [doc.evidence(min(spans), max(spans))])
+
+
+def _part_with(doc: Document, sentence: Sentence, position: int) -> tuple[int, int]:
+    """The part of the sentence, between colons, semicolons and dashes, that holds a position."""
+    start, end = sentence.start, sentence.end
+    for match in _PART_BREAK.finditer(doc.text, sentence.start, sentence.end):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() >= position:
+            end = min(end, match.start())
+    return start, end
+
+
+def _is_origin(sentence: Sentence, found: Found) -> bool:
+    return found.first_token > 0 and sentence.tokens[found.first_token - 1].text in _ORIGIN and found.is_place
+
+
+def _visit_target(sentence: Sentence, found: Found, visits: list[re.Match[str]]) -> bool:
+    """A capital or state right next to a verb of visiting is where the visit goes
+    ("als Lawrow Pyongyang besuchte", "besuchte Nordkorea")."""
+    if found.form is not MentionForm.METONYM and not (found.kind is EntityKind.STATE and found.form is MentionForm.NAME):
+        return False
+    for visit in visits:
+        if found.end <= visit.start() and gap_tokens(sentence, found.end, visit.start()) == 0:
+            return True
+        if found.start >= visit.end() and gap_tokens(sentence, visit.end(), found.start) <= 1:
+            return True
+    return False
+
+
+def _possessor(doc: Document, found: Found, others: list[Found]) -> bool:
+    """A genitive before a fellow national names the owner, not a participant ("Putins Verteidigungsminister Schoigu")."""
+    if not found.genitive:
+        return False
+    state = doc.state_of(found.entity)
+    return any(
+        o.kind is EntityKind.PERSON and o.start > found.end and o.first_token - found.last_token <= 3 and doc.state_of(o.entity) == state
+        for o in others
+    )
+
+
+def _before_counterpart(doc: Document, sentence: Sentence, found: Found) -> bool:
+    """An adjective of state right before a counterpart noun ("nordkoreanischen Amtskollegen")."""
+    following = sentence.tokens[found.last_token + 1 : found.last_token + 3]
+    return any(doc.pack.meetings.counterpart_nouns.regex.fullmatch(t.text) for t in following)
+
+
+def _best_place(doc: Document, places: list[Found]) -> str | None:
+    if not places:
+        return None
+    best = min(places, key=lambda f: _PLACE_RANK.get(f.kind, 9))
+    return _as_place(doc, best)
+
+
+def _as_place(doc: Document, found: Found) -> str:
+    """A capital standing for its government in a visit sentence is the city itself."""
+    if found.form is MentionForm.METONYM:
+        for alias in doc.pack.registry.named(doc.text[found.start : found.end]):
+            if doc.pack.registry.get(alias.entity).kind.is_place:
+                return alias.entity
+    return found.entity
+
+
+def _compound_visit_target(doc: Document, word: str) -> str | None:
+    """The state or city inside a visit compound ("Russlandreise", "Moskau-Besuch")."""
+    lowered = word.lower()
+    for ending in _VISIT_NOUN_ENDINGS:
+        if lowered.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)].rstrip("-")
+            for alias in doc.pack.registry.named(stem):
+                entity = doc.pack.registry.get(alias.entity)
+                if alias.form is MentionForm.NAME and (entity.kind.is_place or entity.kind is EntityKind.STATE):
+                    return alias.entity
+    return None
+
+
+def _consolidate(doc: Document, participants: list[str], place: str | None) -> list[str]:
+    """Distinct participants; a state drops out where one of its people takes part; the host
+    state of the place joins where none of its people does."""
+    registry = doc.pack.registry
+    keys = list(dict.fromkeys(participants))
+    host = registry.state_of(place) if place else None
+    if host and not any(registry.state_of(k) == host for k in keys):
+        keys.append(host)
+    represented = {registry.state_of(k) for k in keys if registry.get(k).kind is not EntityKind.STATE}
+    return [k for k in keys if registry.get(k).kind is not EntityKind.STATE or k not in represented]
+
+
+def _meeting_date(doc: Document, sentence: Sentence, near: int):
+    candidates = [d for d in doc.dates_in(sentence) if not _preceded_by_since(doc.text, d.start)]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: (abs(d.start - near), -d.value.precision.rank))
+
+
+def _preceded_by_since(text: str, position: int) -> bool:
+    words = text[max(0, position - 12) : position].split()
+    return bool(words) and words[-1] in _NOT_THE_DATE
+
+
+def _status(doc: Document, sentence: Sentence, date: DateValue | None, explicit: bool) -> MeetingStatus | None:
+    """Planned, ongoing or held; None where the sentence does not tell (a later report may)."""
+    rules = doc.pack.meetings
+    text = doc.text
+    if date is not None and doc.published is not None and not date.compatible(doc.published):
+        return MeetingStatus.HELD if date < doc.published else MeetingStatus.PLANNED
+    if rules.ongoing.search(text, sentence.start, sentence.end):
+        return MeetingStatus.ONGOING
+    if rules.planned.search(text, sentence.start, sentence.end):
+        return MeetingStatus.PLANNED
+    return MeetingStatus.HELD if explicit else None
+
+
+# ---------------------------------------------------------------- one meeting, several reports
+
+
+def _merge(drafts: list[_Draft], doc: Document) -> list[_Draft]:
+    merged: list[_Draft] = []
+    for draft in drafts:
+        target = next((m for m in merged if _same_meeting(m, draft, doc)), None)
+        if target is None:
+            merged.append(draft)
+            continue
+        target.participants = _consolidate(doc, [*target.participants, *draft.participants], None)
+        target.place = _finer_place(doc, target.place, draft.place)
+        target.date = _finer_date(target.date, draft.date)
+        target.status = _joint_status(target.status, draft.status)
+        target.evidence.extend(draft.evidence)
+    return merged
+
+
+def _states(doc: Document, participants: list[str]) -> frozenset[str]:
+    return frozenset(doc.state_of(p) or p for p in participants)
+
+
+def _same_meeting(a: _Draft, b: _Draft, doc: Document) -> bool:
+    if _states(doc, a.participants) != _states(doc, b.participants):
+        return False
+    if a.date and b.date and not a.date.compatible(b.date):
+        return False
+    if a.place and b.place and a.place != b.place and doc.state_of(a.place) != doc.state_of(b.place):
+        return False
+    return a.status is None or b.status is None or a.status == b.status or {a.status, b.status} == {MeetingStatus.ONGOING, MeetingStatus.PLANNED}
+
+
+def _finer_place(doc: Document, a: str | None, b: str | None) -> str | None:
+    if a is None or b is None:
+        return a or b
+    rank = lambda key: _PLACE_RANK.get(doc.pack.registry.get(key).kind, 9)  # noqa: E731
+    return b if rank(b) < rank(a) else a
+
+
+def _finer_date(a: DateValue | None, b: DateValue | None) -> DateValue | None:
+    if a is None or b is None:
+        return a or b
+    return b if b.precision.rank > a.precision.rank else a
+
+
+def _joint_status(a: MeetingStatus | None, b: MeetingStatus | None) -> MeetingStatus | None:
+    if MeetingStatus.ONGOING in (a, b):
+        return MeetingStatus.ONGOING
+    return a or b

@@ -1,0 +1,311 @@
+"""The plain records that flow between the stages: frozen dataclasses, no RDF, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from array import array
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+def stable_hash(*parts: object, length: int = 16) -> str:
+    """A short, stable hex digest of the parts (the key of every minted IRI)."""
+    joined = "\x1f".join(str(part) for part in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:length]
+
+
+# ---------------------------------------------------------------- dates
+
+
+class Precision(str, Enum):
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+    @property
+    def rank(self) -> int:
+        return _PRECISION_RANK[self]
+
+
+_PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class DateValue:
+    """A calendar date known to a precision: a year, a month or a day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.year <= 9999:
+            raise ValueError(f"year {self.year} is outside 1..9999")
+        if self.month is None:
+            if self.day is not None:
+                raise ValueError("a day needs a month")
+            return
+        if not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is outside 1..12")
+        if self.day is not None:
+            dt.date(self.year, self.month, self.day)  # raises ValueError for 2023-02-30
+
+    @classmethod
+    def from_iso(cls, text: str) -> DateValue:
+        """Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a time part after `T` is ignored)."""
+        match = _ISO_DATE.match(text.strip().split("T", 1)[0])
+        if not match:
+            raise ValueError(f"{text!r} is not an ISO date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        return cls(year, month, day)
+
+    @classmethod
+    def of(cls, date: dt.date, precision: Precision = Precision.DAY) -> DateValue:
+        return cls(date.year, date.month, date.day).coarsen(precision)
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return Precision.DAY
+        if self.month is not None:
+            return Precision.MONTH
+        return Precision.YEAR
+
+    @property
+    def iso(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def coarsen(self, precision: Precision) -> DateValue:
+        if precision.rank >= self.precision.rank:
+            return self
+        if precision is Precision.YEAR:
+            return DateValue(self.year)
+        return DateValue(self.year, self.month)
+
+    def compatible(self, other: DateValue) -> bool:
+        """Equal at the coarser of the two precisions."""
+        coarser = min(self.precision, other.precision, key=lambda p: p.rank)
+        return self.coarsen(coarser) == other.coarsen(coarser)
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+# ---------------------------------------------------------------- articles
+
+
+class SourceFormat(str, Enum):
+    TEXT = "text"
+    HTML = "html"
+    JSONL = "jsonl"
+
+
+class SegmentKind(str, Enum):
+    HEADLINE = "headline"
+    HEADING = "heading"
+    BODY = "body"
+    CAPTION = "caption"
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of the reading text that carries article content (not boilerplate)."""
+
+    start: int
+    end: int
+    kind: SegmentKind
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SourceMap:
+    """For each character of the reading text, where it came from in the original text."""
+
+    starts: array
+    ends: array
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            return self.starts[start], self.starts[start]
+        return self.starts[start], self.ends[end - 1]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Article:
+    """One article as read from disk.
+
+    `original` is the text the user has: the decoded file (plain text or HTML) or, for JSON
+    Lines, the record's `text` value. `text` is the reading text the extractor sees; for plain
+    text and JSON Lines it *is* the original, for HTML it is the main text and `source_map`
+    leads each of its characters back to the HTML. Every evidence offset is into `original`.
+    """
+
+    key: str
+    source: str
+    path: str
+    fmt: SourceFormat
+    original: str
+    text: str
+    segments: tuple[Segment, ...]
+    headline: str | None
+    published: DateValue | None
+    url: str | None = None
+    source_map: SourceMap | None = None
+    warnings: tuple[str, ...] = ()
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Evidence for text[start:end]: offsets into the original, the exact words read, and a
+        little of the text around them (to find the words again if the file changes)."""
+        prefix = self.text[max(0, start - CONTEXT_CHARS) : start]
+        suffix = self.text[end : end + CONTEXT_CHARS]
+        if self.source_map is None:
+            return Evidence(start, end, self.text[start:end], prefix, suffix)
+        begin, finish = self.source_map.span(start, end)
+        return Evidence(begin, finish, self.text[start:end], prefix, suffix)
+
+
+CONTEXT_CHARS = 32
+
+
+def article_key(text: str) -> str:
+    """Articles are identified by their content, so a renamed or copied file is the same article."""
+    return stable_hash(" ".join(text.split()))
+
+
+# ---------------------------------------------------------------- the domain registry
+
+
+class EntityKind(str, Enum):
+    PERSON = "Person"
+    ORGANIZATION = "Organization"
+    STATE = "State"
+    CITY = "City"
+    REGION = "Region"
+    FACILITY = "Facility"
+    EVENT = "Event"
+    WEAPON = "Weapon"
+    CONCEPT = "Concept"
+
+    @property
+    def is_actor(self) -> bool:
+        return self in (EntityKind.PERSON, EntityKind.ORGANIZATION, EntityKind.STATE)
+
+    @property
+    def is_place(self) -> bool:
+        return self in (EntityKind.CITY, EntityKind.REGION, EntityKind.FACILITY)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A registry entry: a real-world actor, place or other named thing."""
+
+    key: str
+    name: str
+    label_de: str
+    kind: EntityKind
+    wikidata: str | None
+    state: str | None
+    aliases: tuple[str, ...]
+    confidence: str = "unverified"
+
+
+# ---------------------------------------------------------------- extracted facts
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Evidence:
+    """The exact words carrying a fact: offsets into the article's original text and the quote."""
+
+    start: int
+    end: int
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+class MentionForm(str, Enum):
+    NAME = "name"
+    ADJECTIVE = "adjective"  # "nordkoreanische": points to the state, does not name it
+    DEMONYM = "demonym"  # "die Russen": stands for the state in a role, not a mention by name
+    METONYM = "metonym"  # "Moskau bestreitet": a capital standing for its government
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    entity: str
+    form: MentionForm
+    evidence: Evidence
+
+
+class MeetingStatus(str, Enum):
+    HELD = "held"
+    ONGOING = "ongoing"
+    PLANNED = "planned"
+
+
+class Stance(str, Enum):
+    ASSERTS = "asserts"
+    DENIES = "denies"
+    SPECULATES = "speculates"
+
+
+class Attribution(str, Enum):
+    """Who stands behind a claim: a named actor, the article's author, or unnamed sources."""
+
+    NAMED = "named"
+    AUTHOR = "author"
+    UNNAMED = "unnamed"
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    participants: tuple[str, ...]
+    place: str | None
+    date: DateValue
+    status: MeetingStatus
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    text: str
+    value: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    attribution: Attribution
+    claimant: str | None
+    stance: Stance
+    supplier: str
+    recipient: str
+    materiel: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    quantity: Quantity | None = None
+    claim_date: DateValue | None = None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ArticleRecords:
+    """Everything read out of one article."""
+
+    article: Article
+    published: DateValue | None
+    mentions: tuple[Mention, ...]
+    meetings: tuple[Meeting, ...]
+    claims: tuple[Claim, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def entity_keys(self) -> tuple[str, ...]:
+        """Every entity mentioned, in order of first mention."""
+        return tuple(dict.fromkeys(m.entity for m in self.mentions))

@@ -1,0 +1,63 @@
+"""SPARQL over a graph file, on pyoxigraph's engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from etl import rdfio
+from etl.errors import QueryError
+from etl.vocab import PREFIXES
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SELECT's variables and rows (values as N-Triples-like strings), or an ASK's answer."""
+
+    variables: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    boolean: bool | None = None
+
+
+def read_query(text_or_path: str) -> str:
+    """A query given inline, or the text of a .rq file."""
+    path = Path(text_or_path)
+    if text_or_path.endswith((".rq", ".sparql")) or (len(text_or_path) < 300 and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise QueryError(f"{text_or_path}: cannot be read ({err.strerror or err})") from None
+    return text_or_path
+
+
+def run_query(query: str, graph_file: Path) -> QueryResult:
+    """Run a SELECT or ASK query over the graph file (named graphs are queried as one union)."""
+    store = rdfio.load_store(graph_file)
+    try:
+        answer = store.query(query, use_default_graph_as_union=True)
+    except SyntaxError as err:
+        raise QueryError(f"the query is not valid SPARQL ({err})") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult((), (), bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = tuple(v.value for v in answer.variables)
+        rows = tuple(tuple(solution[v] for v in variables) for solution in answer)
+        return QueryResult(variables, rows)
+    raise QueryError("only SELECT and ASK queries print as a table (CONSTRUCT and DESCRIBE are not supported here)")
+
+
+def show(term: object, compact: bool = True) -> str:
+    """A term for display: prefixed name for known IRIs, the plain value of a literal."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        if compact:
+            for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+                if term.value.startswith(namespace):
+                    return f"{prefix}:{term.value[len(namespace):]}"
+        return term.value
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)

@@ -1,0 +1,170 @@
+"""The only place that reads or writes RDF files.
+
+Writing goes through pyoxigraph's serializers over triples in a fixed order, so the same graph
+gives the same bytes in every run and process (rdflib's own Turtle writer is orders of
+magnitude slower on large graphs). Files are written to a temporary file and renamed, so a
+reader never sees half a file and a failed run leaves the previous one in place.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+from rdflib.namespace import RDF
+
+from etl.errors import GraphInputError
+from etl.vocab import PREFIXES
+
+_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+_RDF_TYPE = str(RDF.type)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_current_umask()  # what open() would give; mkstemp alone gives 0600
+
+
+# ---------------------------------------------------------------- terms
+
+
+def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term) -> URIRef | BNode | Literal:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _order(triple: ox.Triple) -> tuple[str, bool, str, str]:
+    """Subjects together, rdf:type first, then by predicate and object."""
+    predicate = triple.predicate.value
+    return (str(triple.subject), predicate != _RDF_TYPE, predicate, str(triple.object))
+
+
+def sorted_triples(graph: Graph | Iterable) -> list[ox.Triple]:
+    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+    triples.sort(key=_order)
+    return triples
+
+
+# ---------------------------------------------------------------- writing
+
+
+def turtle_bytes(graph: Graph) -> bytes:
+    """Deterministic Turtle of an rdflib graph without blank nodes (or with canonical ones)."""
+    return ox.serialize(sorted_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+def trig_bytes(named_graphs: Iterable[tuple[URIRef, Graph]]) -> bytes:
+    """Deterministic TriG: one named graph per entry, graphs in IRI order."""
+    quads = []
+    for name, graph in sorted(named_graphs, key=lambda item: str(item[0])):
+        graph_name = ox.NamedNode(str(name))
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in sorted_triples(graph))
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+
+
+def canonical_turtle_bytes(graph: Graph) -> bytes:
+    """Deterministic Turtle of a graph with blank nodes (a SHACL report): blank node labels
+    are replaced by canonical ones that depend on the graph's content only."""
+    return turtle_bytes(to_canonical_graph(graph))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, flush it to disk, then rename over it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        os.chmod(temporary, _FILE_MODE)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------- reading
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    try:
+        return _FORMATS[Path(path).suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(_FORMATS))
+        raise GraphInputError(f"{path}: unknown RDF file type {Path(path).suffix!r} (expected one of {known})") from None
+
+
+def read_graph(path: Path) -> Graph:
+    """Every triple of an RDF file (of every named graph, for TriG and N-Quads) as an rdflib graph."""
+    graph = Graph()
+    for statement in _parse(path):
+        graph.add((to_rdflib(statement.subject), to_rdflib(statement.predicate), to_rdflib(statement.object)))
+    return graph
+
+
+def load_store(path: Path) -> ox.Store:
+    """An in-memory pyoxigraph store holding an RDF file (named graphs kept)."""
+    store = ox.Store()
+    fmt = rdf_format(path)
+    try:
+        store.load(path=str(path), format=fmt)
+    except (SyntaxError, ValueError) as err:
+        raise GraphInputError(f"{path}: not valid {fmt.name} ({err})") from None
+    except OSError as err:
+        raise GraphInputError(f"{path}: cannot be read ({err.strerror or err})") from None
+    return store
+
+
+def _parse(path: Path):
+    fmt = rdf_format(path)
+    try:
+        return list(ox.parse(path=str(path), format=fmt))
+    except (SyntaxError, ValueError) as err:
+        raise GraphInputError(f"{path}: not valid {fmt.name} ({err})") from None
+    except OSError as err:
+        raise GraphInputError(f"{path}: cannot be read ({err.strerror or err})") from None

@@ -1,0 +1,477 @@
+"""Sources: files, folders and globs in, `Article`s out.
+
+Three forms are read: plain text as in the sample corpus (optional first line ` date YYYY-MM`
+followed by the headline), HTML (main text and metadata through trafilatura) and JSON Lines
+(`id`, `url`, `title`, `published`, `text`). Boilerplate is not cut out of the text; it is
+left outside every content segment, so each offset still points into the original file.
+"""
+
+from __future__ import annotations
+
+import glob
+import html
+import json
+import os
+import re
+from array import array
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl.datapack import BoilerplateRules, DataPack
+from etl.errors import SourceError
+from etl.model import Article, DateValue, Segment, SegmentKind, SourceFormat, SourceMap, article_key
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+
+_HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)[ \t]*(.*)$")
+_BYLINE_DATE = re.compile(r"\(\s*[^()\n]{2,80},\s*(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\s*\)\s*$")
+_SENTENCE_END = re.compile(r"""[.!?:;…"“”«»)\]]\s*$""")
+_LOOKS_HTML = re.compile(r"^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that yields no article, with the reason in one line."""
+
+    source: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
+
+
+def read_sources(inputs: Iterable[str], pack: DataPack, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Skipped]:
+    """Every article in the inputs (files, folders, globs), in a stable order.
+
+    A file that cannot be read yields a `Skipped` with its reason and the batch goes on.
+    """
+    for path in _expand(inputs):
+        if isinstance(path, Skipped):
+            yield path
+            continue
+        try:
+            yield from _read_file(path, pack, max_bytes)
+        except SourceError as err:
+            yield Skipped(err.source, err.reason)
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def _expand(inputs: Iterable[str]) -> Iterator[Path | Skipped]:
+    seen: set[str] = set()
+    for raw in inputs:
+        for item in _expand_one(raw):
+            if isinstance(item, Path):
+                marker = os.path.realpath(item)
+                if marker in seen:
+                    continue
+                seen.add(marker)
+            yield item
+
+
+def _expand_one(raw: str) -> Iterator[Path | Skipped]:
+    path = Path(raw)
+    if glob.has_magic(raw) and not path.exists():
+        matches = sorted(glob.glob(raw, recursive=True))
+        if not matches:
+            yield Skipped(raw, "the pattern matches no file")
+        for match in matches:
+            if os.path.isfile(match):
+                yield Path(match)
+        return
+    if path.is_dir():
+        found = False
+        for folder, dirs, files in os.walk(path, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith(".") and Path(name).suffix.lower() in KNOWN_SUFFIXES:
+                    found = True
+                    yield Path(folder) / name
+        if not found:
+            yield Skipped(raw, f"the folder holds no article files (expected {', '.join(sorted(KNOWN_SUFFIXES))})")
+        return
+    if path.is_file():
+        yield path
+    elif path.is_symlink():
+        yield Skipped(raw, "broken or looping symbolic link")
+    else:
+        yield Skipped(raw, "no such file or folder")
+
+
+# ---------------------------------------------------------------- reading one file
+
+
+def _read_file(path: Path, pack: DataPack, max_bytes: int) -> Iterator[Article | Skipped]:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise SourceError(name, f"file is {size:,} bytes, above the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
+        data = path.read_bytes()
+    except OSError as err:
+        raise SourceError(name, f"cannot be read ({err.strerror or err})") from None
+    text, warnings = decode(data, name)
+    fmt = _format_of(path, text)
+    if fmt is SourceFormat.JSONL:
+        yield from _read_jsonl(path, text, pack, warnings)
+        return
+    if not text.strip():
+        raise SourceError(name, "holds only whitespace (expected article text)")
+    if fmt is SourceFormat.HTML:
+        yield _read_html(path, text, pack, warnings)
+    else:
+        yield _read_text(path, text, pack, warnings)
+
+
+def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
+    """Decode a file's bytes: UTF-8 (with or without BOM), else Windows-1252 with a warning."""
+    if not data:
+        raise SourceError(name, "empty file (expected article text)")
+    if b"\x00" in data[:8192]:
+        raise SourceError(name, "binary file (NUL bytes), expected UTF-8 text")
+    try:
+        return data.decode("utf-8-sig"), ()
+    except UnicodeDecodeError as err:
+        position = err.start
+    try:
+        text = data.decode("cp1252")
+        encoding = "Windows-1252"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        encoding = "Latin-1"
+    if _control_share(text) > 0.05:
+        raise SourceError(name, "binary file (not UTF-8 and mostly control characters), expected text")
+    return text, (f"not valid UTF-8 (byte {position}); decoded as {encoding}",)
+
+
+def _control_share(text: str) -> float:
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return controls / max(1, len(sample))
+
+
+def _format_of(path: Path, text: str) -> SourceFormat:
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return SourceFormat.HTML
+    if suffix in JSONL_SUFFIXES:
+        return SourceFormat.JSONL
+    return SourceFormat.HTML if _LOOKS_HTML.match(text) else SourceFormat.TEXT
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def _read_text(path: Path, text: str, pack: DataPack, warnings: tuple[str, ...]) -> Article:
+    name = str(path)
+    published = None
+    segments: list[Segment] = []
+    body_from = 0
+    first_line = next((line for line in _lines(text, 0, len(text)) if text[line[0] : line[1]].strip()), None)
+    header = _HEADER.match(text, *first_line) if first_line else None
+    if header:
+        published = _parse_header_date(header.group(1), name)
+        head_start, head_end = header.start(2), _rstrip(text, header.start(2), header.end(2))
+        if head_end > head_start:
+            segments.append(Segment(head_start, head_end, SegmentKind.HEADLINE))
+        body_from = first_line[1]
+    body_end, byline_date = _byline(text)
+    published = _more_precise(published, byline_date)
+    segments.extend(classify_lines(text, body_from, body_end, pack.boilerplate))
+    if segments and segments[0].kind is not SegmentKind.HEADLINE and not header:
+        segments[0] = Segment(segments[0].start, segments[0].end, SegmentKind.HEADLINE)
+    headline = text[segments[0].start : segments[0].end] if segments and segments[0].kind is SegmentKind.HEADLINE else None
+    return Article(
+        key=article_key(text),
+        source=path.name,
+        path=name,
+        fmt=SourceFormat.TEXT,
+        original=text,
+        text=text,
+        segments=tuple(segments),
+        headline=headline,
+        published=published,
+        warnings=warnings,
+    )
+
+
+def _parse_header_date(value: str, name: str) -> DateValue:
+    try:
+        return DateValue.from_iso(value)
+    except ValueError:
+        raise SourceError(name, f"header date {value!r} is not a valid date (expected YYYY, YYYY-MM or YYYY-MM-DD)") from None
+
+
+def _byline(text: str) -> tuple[int, DateValue | None]:
+    """A closing dated byline such as "(Jo Angerer, 14.9.2023)": where the body ends, and its date."""
+    match = _BYLINE_DATE.search(text, max(0, len(text) - 300))
+    if not match:
+        return len(text), None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return match.start(), DateValue(year, month, day)
+    except ValueError:
+        return len(text), None
+
+
+def _more_precise(header: DateValue | None, byline: DateValue | None) -> DateValue | None:
+    if header is None or byline is None:
+        return header or byline
+    if byline.compatible(header) and byline.precision.rank > header.precision.rank:
+        return byline
+    return header
+
+
+def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line in text[start:end], without its line break."""
+    position = start
+    while position < end:
+        newline = text.find("\n", position, end)
+        stop = end if newline < 0 else newline
+        line_end = stop - 1 if stop > position and text[stop - 1] == "\r" else stop
+        yield position, line_end
+        position = stop + 1
+
+
+def _lstrip(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def classify_lines(text: str, start: int, end: int, rules: BoilerplateRules) -> list[Segment]:
+    """The content segments among the lines of text[start:end]; boilerplate lines are left out."""
+    segments = []
+    for line_start, line_end in _lines(text, start, end):
+        line_start, line_end = _lstrip(text, line_start, line_end), _rstrip(text, line_start, line_end)
+        if line_end <= line_start or rules.drop_line.search(text[line_start:line_end]):
+            continue
+        kind = SegmentKind.BODY
+        prefix = rules.strip_prefix.regex.match(text, line_start, line_end)
+        if prefix:
+            line_start, kind = prefix.end(), SegmentKind.CAPTION
+        suffix = rules.strip_suffix.search(text, line_start, line_end)
+        if suffix and suffix.start() > line_start:
+            line_end, kind = _rstrip(text, line_start, suffix.start()), SegmentKind.CAPTION
+        if kind is SegmentKind.BODY and _is_heading(text[line_start:line_end]):
+            kind = SegmentKind.HEADING
+        if line_end > line_start:
+            segments.append(Segment(line_start, line_end, kind))
+    return segments
+
+
+def _is_heading(line: str) -> bool:
+    return len(line) < 100 and len(line.split()) <= 12 and not _SENTENCE_END.search(line)
+
+
+# ---------------------------------------------------------------- JSON Lines
+
+
+def _read_jsonl(path: Path, text: str, pack: DataPack, warnings: tuple[str, ...]) -> Iterator[Article | Skipped]:
+    any_line = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        any_line = True
+        where = f"{path}:{number}"
+        try:
+            yield _jsonl_record(path, number, line, pack, warnings)
+        except SourceError as err:
+            yield Skipped(err.source, err.reason)
+    if not any_line:
+        raise SourceError(str(path), "holds no JSON Lines records (expected one JSON object per line)")
+
+
+def _jsonl_record(path: Path, number: int, line: str, pack: DataPack, warnings: tuple[str, ...]) -> Article:
+    where = f"{path}:{number}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as err:
+        raise SourceError(where, f"line {number} is not valid JSON ({err.msg} at column {err.colno})") from None
+    if not isinstance(record, dict):
+        raise SourceError(where, f"line {number} is a JSON {type(record).__name__}, expected an object")
+    body = record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        raise SourceError(where, "record has no \"text\" string (expected the article text)")
+    published = None
+    if record.get("published"):
+        try:
+            published = DateValue.from_iso(str(record["published"]))
+        except ValueError:
+            raise SourceError(where, f"\"published\" {record['published']!r} is not an ISO date (expected YYYY-MM-DD)") from None
+    title = record.get("title") if isinstance(record.get("title"), str) else None
+    url = record.get("url") if isinstance(record.get("url"), str) else None
+    ident = record.get("id")
+    segments = classify_lines(body, 0, len(body), pack.boilerplate)
+    if title and segments and body[segments[0].start : segments[0].end] == title.strip():
+        segments[0] = Segment(segments[0].start, segments[0].end, SegmentKind.HEADLINE)
+    return Article(
+        key=article_key(body),
+        source=url or f"{path.name}#{ident if ident is not None else number}",
+        path=where,
+        fmt=SourceFormat.JSONL,
+        original=body,
+        text=body,
+        segments=tuple(segments),
+        headline=title.strip() if title else None,
+        published=published,
+        url=url,
+        warnings=warnings,
+    )
+
+
+# ---------------------------------------------------------------- HTML
+
+
+_HTML_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
+    r"|<[!?][^>]*>?"
+    r"|<(?P<close>/?)(?P<tag>[A-Za-z][\w:.-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
+    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?",
+    re.S,
+)
+_RAW_TEXT_TAGS = {"script", "style", "noscript", "template", "svg", "math", "textarea", "title"}
+_BLOCK_TAGS = {
+    "p", "div", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "td", "th",
+    "table", "article", "section", "header", "footer", "nav", "aside", "main", "blockquote",
+    "figure", "figcaption", "pre", "dd", "dt", "dl", "form", "address", "body", "html", "head",
+}
+
+
+@dataclass(slots=True)
+class _View:
+    """Text of an HTML document with, for each character, its span in the HTML source."""
+
+    chars: list[str]
+    starts: list[int]
+    ends: list[int]
+
+    def add(self, text: str, start: int, end: int | None = None) -> None:
+        for offset, char in enumerate(text):
+            self.chars.append(char)
+            if end is None:  # literal text: one source character each
+                self.starts.append(start + offset)
+                self.ends.append(start + offset + 1)
+            else:  # decoded entity or separator: the whole source span
+                self.starts.append(start)
+                self.ends.append(end)
+
+
+def html_text_view(source: str) -> _View:
+    view = _View([], [], [])
+    position = 0
+    length = len(source)
+    while position < length:
+        match = _HTML_TOKEN.search(source, position)
+        if not match:
+            view.add(source[position:], position)
+            break
+        if match.start() > position:
+            view.add(source[position : match.start()], position)
+        token = match.group(0)
+        position = match.end()
+        if token.startswith("&"):
+            view.add(html.unescape(token), match.start(), match.end())
+        elif match.group("tag"):
+            tag = match.group("tag").lower()
+            if tag in _BLOCK_TAGS:
+                view.add("\n", match.start(), match.start())
+            if tag in _RAW_TEXT_TAGS and not match.group("close") and not token.endswith("/>"):
+                closing = re.compile(rf"</{re.escape(tag)}\s*>", re.I).search(source, position)
+                position = closing.end() if closing else length
+    return view
+
+
+def _normalized(view: _View) -> tuple[str, list[int]]:
+    """The view with runs of whitespace collapsed to one space; index map into the view."""
+    out: list[str] = []
+    index: list[int] = []
+    in_space = True
+    for i, char in enumerate(view.chars):
+        if char.isspace() or char == "\xad":
+            if not in_space and char != "\xad":
+                out.append(" ")
+                index.append(i)
+                in_space = True
+            continue
+        out.append(char)
+        index.append(i)
+        in_space = False
+    return "".join(out), index
+
+
+def _read_html(path: Path, source: str, pack: DataPack, warnings: tuple[str, ...]) -> Article:
+    import trafilatura  # heavy import, only when HTML is read
+
+    name = str(path)
+    main = trafilatura.extract(source, include_comments=False, include_tables=False, output_format="txt")
+    if not main or not main.strip():
+        raise SourceError(name, "HTML without article text (no main content found)")
+    meta = trafilatura.extract_metadata(source)
+    view = html_text_view(source)
+    flat, index = _normalized(view)
+    chars: list[str] = []
+    starts, ends = array("q"), array("q")
+    cursor = 0
+    missing = 0
+    for line in main.splitlines():
+        wanted = " ".join(line.split())
+        if not wanted:
+            continue
+        found = flat.find(wanted, cursor)
+        if found < 0:
+            found = flat.find(wanted)
+        if found < 0:
+            missing += 1
+            continue
+        if chars:
+            chars.append("\n")
+            starts.append(ends[-1])
+            ends.append(ends[-1])
+        for k in range(found, found + len(wanted)):
+            chars.append(flat[k])
+            starts.append(view.starts[index[k]])
+            ends.append(view.ends[index[k]])
+        cursor = found + len(wanted)
+    text = "".join(chars)
+    if not text.strip():
+        raise SourceError(name, "HTML main text could not be located in the file")
+    if missing:
+        warnings = (*warnings, f"{missing} line(s) of the main text could not be located in the HTML and were left out")
+    segments = classify_lines(text, 0, len(text), pack.boilerplate)
+    title = (meta.title or "").strip() if meta else ""
+    if title and segments and " ".join(text[segments[0].start : segments[0].end].split()) == " ".join(title.split()):
+        segments[0] = Segment(segments[0].start, segments[0].end, SegmentKind.HEADLINE)
+    published = None
+    if meta and meta.date:
+        try:
+            published = DateValue.from_iso(meta.date)
+        except ValueError:
+            warnings = (*warnings, f"publication date {meta.date!r} in the HTML metadata is not an ISO date; ignored")
+    return Article(
+        key=article_key(text),
+        source=path.name,
+        path=name,
+        fmt=SourceFormat.HTML,
+        original=source,
+        text=text,
+        segments=tuple(segments),
+        headline=title or None,
+        published=published,
+        url=(meta.url if meta and meta.url else None),
+        source_map=SourceMap(starts, ends),
+        warnings=warnings,
+    )
