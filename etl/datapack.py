@@ -350,7 +350,7 @@ def _text_rules(cfg: dict) -> TextRules:
         locative=frozenset(_require(places, "locative", "text.toml [places]")),
         route_from=frozenset(places.get("route_from", [])),
         route_to=frozenset(places.get("route_to", [])),
-        dateline=re.compile(_require(_require(cfg, "datelines", "text.toml"), "pattern", "text.toml [datelines]")),
+        dateline=re.compile(_require(_require(cfg, "datelines", "text.toml"), "pattern", "text.toml [datelines]"), re.MULTILINE),
     )
 
 

@@ -26,6 +26,7 @@ from etl.model import (
     Meeting,
     Mention,
     Precision,
+    Stance,
     stable_hash,
 )
 from etl.vocab import ATTRIBUTION, ID, MATERIEL, NKG, OA, STANCE, STATUS, WD
@@ -226,6 +227,7 @@ def _add_meeting(graph: Graph, meeting: Meeting, article: Article, article_node:
 
 
 _SPEAKER_NAMES = {Attribution.AUTHOR: ("the article", "der Artikel"), Attribution.UNNAMED: ("unnamed sources", "ungenannte Quellen")}
+_STANCE_DE = {Stance.ASSERTS: "behauptet", Stance.DENIES: "bestreitet", Stance.SPECULATES: "vermutet"}
 
 
 def _add_claim(graph: Graph, claim: Claim, article: Article, article_node: URIRef, pack: DataPack) -> None:
@@ -258,7 +260,7 @@ def _add_claim(graph: Graph, claim: Claim, article: Article, article_node: URIRe
     supplier, recipient = registry.get(claim.supplier), registry.get(claim.recipient)
     what = ", ".join(claim.materiel)
     add((node, RDFS.label, Literal(f"{speaker_en} {claim.stance.value}: {supplier.name} → {recipient.name} ({what})", lang="en")))
-    add((node, RDFS.label, Literal(f"{speaker_de}: {supplier.label_de} → {recipient.label_de} ({what})", lang="de")))
+    add((node, RDFS.label, Literal(f"{speaker_de} {_STANCE_DE[claim.stance]}: {supplier.label_de} → {recipient.label_de} ({what})", lang="de")))
     for evidence in claim.evidence:
         add((node, NKG.hasEvidence, _evidence(graph, article, evidence, article_node)))
 

@@ -54,7 +54,8 @@ def _grammar(rules: DateRules) -> re.Pattern[str]:
     modifier = _alternation([*rules.past, *rules.future])
     part = _alternation(rules.month_parts)
     season = _alternation(rules.seasons)
-    rel_day = _alternation(rules.relative_days)
+    # "Gestern" opens a sentence as often as "gestern" ends one; "Morgen" is mostly the morning
+    rel_day = _alternation([*rules.relative_days, *(w.capitalize() for w in rules.relative_days if w != "morgen")])
     rel_week = _alternation(rules.relative_weeks)
     year = r"(?:19|20)\d{2}"
     return re.compile(
@@ -68,7 +69,7 @@ def _grammar(rules: DateRules) -> re.Pattern[str]:
         rf"|(?P<yp>(?:im\s+Jahre?|Jahr|seit|bis|ab|von|vor|nach|um|zwischen|Anfang|Mitte|Ende|Im\s+Jahre?|Seit|Bis|Ab|Von|Vor|Nach|Anfang|Mitte|Ende)\s+)?(?P<yy>{year})(?![\d.,-]\d|\d|er)(?P<ynoun>\s+[A-ZÄÖÜ])?"
         rf"|(?:(?P<wmod>{modifier})\s+|am\s+|an\s+diesem\s+|(?P<wamod>am\s+(?:{modifier}))\s+)?(?P<wk>{weekday})\b"
         rf"|(?P<rw>{rel_week})\b"
-        rf"|(?<![A-ZÄÖÜ])(?P<rd>{rel_day})\b"
+        rf"|\b(?P<rd>{rel_day})\b"
     )
 
 
@@ -121,7 +122,7 @@ def _parse(m: re.Match[str], text: str, rules: DateRules) -> _Parsed | None:
     if g["rw"]:
         return _Parsed(m.start(), m.end(), offset_weeks=rules.relative_weeks[g["rw"]])
     if g["rd"]:
-        return _Parsed(m.start(), m.end(), offset_days=rules.relative_days[g["rd"]])
+        return _Parsed(m.start(), m.end(), offset_days=rules.relative_days[g["rd"].lower()])
     return None
 
 
@@ -138,8 +139,8 @@ def _direction(modifier: str | None, rules: DateRules) -> int:
 
 
 def _preceded_by(text: str, position: int, cues: tuple[str, ...]) -> bool:
-    before = text[max(0, position - 20) : position].rstrip()
-    return any(before.endswith(" " + cue) or before == cue for cue in cues)
+    words = text[max(0, position - 30) : position].split()
+    return bool(words) and (words[-1] in cues or " ".join(words[-2:]) in cues)
 
 
 def _resolve(p: _Parsed, published: DateValue | None, future: bool) -> DateValue | None:

@@ -8,6 +8,7 @@ and as a state ("Moskau", "Pjöngjang", "Washington") is a place after a locativ
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -59,19 +60,44 @@ class AliasIndex:
     longest: int
 
 
+_ADJECTIVE_HEAD = re.compile(r"^([A-Za-zÄÖÜäöüß-]{3,}?)(e|en|er|es|em)$")
+_DECLINED_NAMES = (EntityKind.ORGANIZATION, EntityKind.STATE, EntityKind.REGION, EntityKind.FACILITY, EntityKind.EVENT)
+
+
+def _declensions(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Case forms of a name that opens with an adjective: "Weißes Haus" is also "das Weiße
+    Haus", "des Weißen Hauses"; "russisches Verteidigungsministerium" also "des russischen
+    Verteidigungsministeriums"."""
+    head = _ADJECTIVE_HEAD.match(words[0])
+    if len(words) < 2 or not head or not words[-1][:1].isupper():
+        return []
+    stem = head.group(1)
+    return [(stem + ending, *words[1:-1], words[-1] + suffix) for ending in ("e", "en", "er", "es", "em") for suffix in ("", "s", "es")]
+
+
 @cache
 def alias_index(registry: Registry) -> AliasIndex:
     entries: dict[tuple[str, ...], list[tuple[str, MentionForm]]] = {}
+
+    def add(key: tuple[str, ...], entity: str, form: MentionForm, *, variant: bool = False) -> None:
+        candidates = entries.setdefault(key, [])
+        if variant and candidates:
+            return  # a generated case form never competes with a listed alias
+        if (entity, form) not in candidates:
+            candidates.append((entity, form))
+
+    variants = []
     for alias in registry.aliases:
-        forms = [alias.surface]
+        key = tuple(t.text for t in tokenize(alias.surface))
+        if not key:
+            continue
+        add(key, alias.entity, alias.form)
         if alias.form is MentionForm.ADJECTIVE and alias.surface[:1].islower():
-            forms.append(alias.surface[:1].upper() + alias.surface[1:])
-        for surface in forms:
-            key = tuple(t.text for t in tokenize(surface))
-            if key:
-                candidates = entries.setdefault(key, [])
-                if (alias.entity, alias.form) not in candidates:
-                    candidates.append((alias.entity, alias.form))
+            add((key[0][:1].upper() + key[0][1:], *key[1:]), alias.entity, alias.form)
+        if registry.get(alias.entity).kind in _DECLINED_NAMES:
+            variants += [(form, alias.entity, alias.form) for form in _declensions(key)]
+    for key, entity, form in variants:
+        add(key, entity, form, variant=True)
     return AliasIndex(
         entries={key: tuple(value) for key, value in entries.items()},
         first_tokens=frozenset(key[0] for key in entries),

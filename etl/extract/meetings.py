@@ -140,7 +140,7 @@ def _visit_target(sentence: Sentence, found: Found, visits: list[re.Match[str]])
     for visit in visits:
         if found.end <= visit.start() and gap_tokens(sentence, found.end, visit.start()) == 0:
             return True
-        if found.start >= visit.end() and gap_tokens(sentence, visit.end(), found.start) <= 1:
+        if found.start >= visit.end() and gap_tokens(sentence, visit.end(), found.start) <= 3:
             return True
     return False
 

@@ -1,0 +1,102 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etl.datapack import DEFAULT_DATA_DIR, LINKABLE_CONFIDENCE, load_datapack, read_registry_rows, slug
+from etl.errors import DataPackError
+from etl.model import EntityKind, MentionForm
+
+SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "actors.tsv"
+
+
+def test_registry_links_only_verified_or_corroborated_ids(pack):
+    rows = {row["name"]: row for row in read_registry_rows(DEFAULT_DATA_DIR / "actors.tsv")}
+    linked = [e for e in pack.registry.entities.values() if e.wikidata]
+    assert len(linked) > 100
+    for entity in linked:
+        row = rows[entity.name]
+        assert row["qid"] == entity.wikidata
+        assert row["confidence"] in LINKABLE_CONFIDENCE
+    unverified = pack.registry.by_name("Victor Cha")
+    assert unverified.wikidata is None and unverified.confidence == "unverified"
+
+
+@pytest.mark.skipif(not SHARED_REFERENCE.exists(), reason="../shared is not beside this checkout")
+def test_bundled_registry_is_the_reference_file():
+    assert (DEFAULT_DATA_DIR / "actors.tsv").read_bytes() == SHARED_REFERENCE.read_bytes()
+
+
+def test_actors_carry_the_state_they_belong_to(pack):
+    registry = pack.registry
+    assert registry.state_of(registry.by_name("Vladimir Putin").key) == "russia"
+    assert registry.state_of(registry.by_name("Choe Son Hui").key) == "north-korea"
+    assert registry.state_of(registry.by_name("Pyongyang").key) == "north-korea"
+    assert registry.state_of("russia") == "russia"
+    # a state outside the registry (Guterres: Portugal) is not invented
+    assert registry.by_name("António Guterres").state is None
+
+
+def test_one_entity_listed_twice_is_merged(pack):
+    registry = pack.registry
+    assert registry.by_name("CSIS").key == registry.by_name("Center for Strategic and International Studies").key
+    assert "CSIS" in registry.by_name("CSIS").aliases
+
+
+def test_generic_armed_forces_stand_for_their_state(pack):
+    registry = pack.registry
+    assert registry.by_name("Russian Armed Forces").key == "russia"
+    assert any(a.surface == "russische Armee" and a.entity == "russia" for a in registry.aliases)
+
+
+def test_alias_forms(pack):
+    forms = {(a.surface, a.entity): a.form for a in pack.registry.aliases}
+    assert forms[("nordkoreanische", "north-korea")] is MentionForm.ADJECTIVE
+    assert forms[("Moskau", "russia")] is MentionForm.METONYM
+    assert forms[("Moskau", "moscow")] is MentionForm.NAME
+    assert forms[("Russen", "russia")] is MentionForm.DEMONYM
+    assert pack.registry.get("moscow").kind is EntityKind.CITY
+
+
+def test_slugs_are_ascii_keys():
+    assert slug("Recep Tayyip Erdoğan") == "recep-tayyip-erdogan"
+    assert slug("Russia–Africa Summit 2023") == "russiaafrica-summit-2023"
+
+
+def _copy_pack(tmp_path):
+    target = tmp_path / "pack"
+    shutil.copytree(DEFAULT_DATA_DIR, target)
+    return target
+
+
+def test_a_missing_pack_file_is_named(tmp_path):
+    target = _copy_pack(tmp_path)
+    (target / "claims.toml").unlink()
+    with pytest.raises(DataPackError, match="claims.toml is missing"):
+        load_datapack(target)
+
+
+def test_a_malformed_pack_file_is_named(tmp_path):
+    target = _copy_pack(tmp_path)
+    (target / "dates.toml").write_text("[months\n", encoding="utf-8")
+    with pytest.raises(DataPackError, match="dates.toml is not valid TOML"):
+        load_datapack(target)
+
+
+def test_a_malformed_wikidata_id_is_refused(tmp_path):
+    target = _copy_pack(tmp_path)
+    lines = (target / "actors.tsv").read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split("\t")
+    fields[1] = "Z123"
+    lines[1] = "\t".join(fields)
+    (target / "actors.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataPackError, match="line 2: 'Z123' is not a Wikidata item ID"):
+        load_datapack(target)
+
+
+def test_an_unknown_entity_in_the_additions_is_named(tmp_path):
+    target = _copy_pack(tmp_path)
+    extra = (target / "entities.toml").read_text(encoding="utf-8").replace('"Wagner Group"]', '"Wagner Groupp"]')
+    (target / "entities.toml").write_text(extra, encoding="utf-8")
+    with pytest.raises(DataPackError, match="'Wagner Groupp'"):
+        load_datapack(target)

@@ -1,0 +1,97 @@
+"""Arms-transfer claims read from short German texts written for these tests."""
+
+from etl.model import Attribution, DateValue, Stance
+
+
+def _claims(extract_text, text, date="2023-08-15"):
+    return extract_text(text, date=date).claims
+
+
+def _tuples(claims):
+    return {(c.attribution.value, c.claimant, c.stance.value, c.supplier, c.recipient) for c in claims}
+
+
+def test_a_named_accusation_with_its_date(extract_text):
+    (claim,) = _claims(extract_text, "Vorwurf\n\nIm Februar beschuldigten die USA Nordkorea, Raketen an Russland geliefert zu haben.")
+    assert (claim.attribution, claim.claimant, claim.stance) == (Attribution.NAMED, "united-states", Stance.ASSERTS)
+    assert (claim.supplier, claim.recipient) == ("north-korea", "russia")
+    assert claim.materiel == ("missiles",)
+    assert claim.claim_date == DateValue(2023, 2)
+
+
+def test_a_denial_in_a_relative_clause_is_a_second_claim(extract_text):
+    claims = _claims(extract_text, "Vorwurf\n\nDie USA werfen Nordkorea vor, Artilleriegranaten an die Gruppe Wagner geliefert zu haben, was Pjöngjang bestreitet.")
+    assert _tuples(claims) == {
+        ("named", "united-states", "asserts", "north-korea", "wagner-group"),
+        ("named", "north-korea", "denies", "north-korea", "wagner-group"),
+    }
+    assert all(c.materiel == ("artillery-ammunition",) for c in claims)
+
+
+def test_a_denial_in_the_next_sentence_refers_back(extract_text):
+    text = "Lieferungen\n\nLaut Washington hat Nordkorea Munition an Russland geliefert. Der Kreml wies die Vorwürfe als falsch zurück."
+    assert _tuples(_claims(extract_text, text)) == {
+        ("named", "united-states", "asserts", "north-korea", "russia"),
+        ("named", "kremlin", "denies", "north-korea", "russia"),
+    }
+
+
+def test_denying_a_deal_uses_the_usual_direction(extract_text):
+    claims = _claims(extract_text, "Dementi\n\nPjöngjang und Moskau dementieren Waffendeals.")
+    assert _tuples(claims) == {
+        ("named", "north-korea", "denies", "north-korea", "russia"),
+        ("named", "russia", "denies", "north-korea", "russia"),
+    }
+
+
+def test_observers_speculate(extract_text):
+    (claim,) = _claims(extract_text, "Analyse\n\nRussland, so sagen Beobachter, könnte von Nordkorea vor allem Artilleriegranaten kaufen.")
+    assert (claim.attribution, claim.claimant, claim.stance) == (Attribution.UNNAMED, None, Stance.SPECULATES)
+    assert (claim.supplier, claim.recipient) == ("north-korea", "russia")
+
+
+def test_the_authors_own_nominal_statement(extract_text):
+    (claim,) = _claims(extract_text, "Kommentar\n\nDabei ging es auch um die Waffenlieferungen Nordkoreas nach Russland.")
+    assert (claim.attribution, claim.claimant, claim.stance) == (Attribution.AUTHOR, None, Stance.ASSERTS)
+    assert (claim.supplier, claim.recipient, claim.materiel) == ("north-korea", "russia", ("weapons",))
+
+
+def test_materiel_and_its_origin(extract_text):
+    (claim,) = _claims(extract_text, "Drohnen\n\nRussland setzt Drohnen aus dem Iran ein.")
+    assert (claim.supplier, claim.recipient, claim.materiel) == ("iran", "russia", ("drones",))
+
+
+def test_an_adjective_on_the_materiel_names_the_supplier(extract_text):
+    (claim,) = _claims(extract_text, "Einsatz\n\nDie russische Armee kauft nordkoreanische Raketen.")
+    assert (claim.supplier, claim.recipient) == ("north-korea", "russia")
+
+
+def test_troops_with_their_number(extract_text):
+    (claim,) = _claims(extract_text, "Truppen\n\nNach Angaben Südkoreas hat Nordkorea 12.000 Soldaten nach Russland geschickt.")
+    assert (claim.claimant, claim.supplier, claim.recipient) == ("south-korea", "north-korea", "russia")
+    assert claim.materiel == ("military-personnel",)
+    assert claim.quantity.text == "12.000 Soldaten" and claim.quantity.value == 12000
+
+
+def test_technology_in_exchange(extract_text):
+    (claim,) = _claims(extract_text, "Tausch\n\nNordkorea hofft im Gegenzug auf russische Satellitentechnologie.")
+    assert (claim.supplier, claim.recipient, claim.stance) == ("russia", "north-korea", Stance.SPECULATES)
+    assert claim.materiel == ("satellite-technology",)
+
+
+def test_questions_are_not_assertions_but_headline_questions_speculate(extract_text):
+    assert _claims(extract_text, "Analyse\n\nLiefert Nordkorea Raketen an Russland?") == ()
+    (claim,) = _claims(extract_text, "Liefert Nordkorea Raketen an Russland?\n\nEine Analyse.")
+    assert (claim.attribution, claim.stance) == (Attribution.AUTHOR, Stance.SPECULATES)
+
+
+def test_weapon_words_without_a_transfer_are_no_claim(extract_text):
+    assert _claims(extract_text, "Test\n\nNordkorea testete am Sonntag eine Rakete. Russland hat eine große Rüstungsindustrie.") == ()
+
+
+def test_claim_evidence_is_exact_and_inside_the_text(extract_text):
+    record = extract_text("Vorwurf\n\nIm Februar beschuldigten die USA Nordkorea, Raketen an Russland geliefert zu haben.")
+    (claim,) = record.claims
+    (evidence,) = claim.evidence
+    assert record.article.original[evidence.start : evidence.end] == evidence.quote
+    assert "beschuldigten die USA" in evidence.quote and "geliefert" in evidence.quote
