@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from etl import rdfio, resources
+from etl import rdfio
 from etl.datapack import DEFAULT_DATA_DIR
 from etl.errors import GraphInputError, NewskgError, QueryError
 from etl.pipeline import GRAPH_TTL, RunConfig, RunResult, Vocabulary, run
@@ -96,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except NewskgError as err:
         _error(str(err))
+        return EXIT_RUNTIME
+    except OSError as err:  # an output folder that cannot be written, a full disk
+        _error(f"cannot write {err.filename or 'output'}: {err.strerror or err}")
         return EXIT_RUNTIME
     except Exception as err:  # noqa: BLE001 - the last line of defence reports and exits 3
         _error(f"internal error: {type(err).__name__}: {err}")
@@ -184,7 +187,7 @@ def _format_rows(variables: tuple[str, ...], rows, fmt: str) -> str:
         table = [[show(v) for v in row] for row in rows]
         return tabulate(table, headers=variables, tablefmt="simple", disable_numparse=True) + f"\n({len(rows)} rows)\n"
     if fmt == "json":
-        return json.dumps([{v: show(x, compact=False) for v, x in zip(variables, row) if x is not None} for row in rows], ensure_ascii=False, indent=2) + "\n"
+        return json.dumps([{v: show(x, compact=False) for v, x in zip(variables, row, strict=True) if x is not None} for row in rows], ensure_ascii=False, indent=2) + "\n"
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
     writer.writerow(variables)

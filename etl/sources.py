@@ -285,7 +285,6 @@ def _read_jsonl(path: Path, text: str, pack: DataPack, warnings: tuple[str, ...]
         if not line.strip():
             continue
         any_line = True
-        where = f"{path}:{number}"
         try:
             yield _jsonl_record(path, number, line, pack, warnings)
         except SourceError as err:

@@ -143,3 +143,12 @@ def test_usage_errors_exit_2(capsys):
 def test_module_entry_point_documents_exit_codes():
     result = subprocess.run([sys.executable, "-m", "etl", "--help"], capture_output=True, text=True, cwd=ROOT, check=True)
     assert "exit codes:" in result.stdout and "1  the data does not conform" in result.stdout
+
+
+def test_an_unwritable_output_folder_is_a_runtime_error(sample_copy, tmp_path, capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be", encoding="utf-8")
+    code, _, stderr = _run(capsys, "run", sample_copy, "--out", blocker)
+    assert code == 3
+    assert stderr.strip().splitlines()[-1].startswith("newskg: cannot write")
+    assert blocker.read_text(encoding="utf-8").startswith("a file where")

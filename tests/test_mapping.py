@@ -127,7 +127,7 @@ def test_registry_graph_links_verified_ids_and_states(pack, vocabulary):
     assert (entity_iri("russia"), RDF.type, NKG.State) in registry
     assert (MATERIEL.missiles, SKOS.notation, Literal("missiles")) in registry
     assert (STANCE.asserts, SKOS.notation, Literal("asserts")) in registry
-    for entity, link in registry.subject_objects(OWL.sameAs):
+    for entity in registry.subjects(OWL.sameAs, None):
         assert pack.registry.get(str(entity).rsplit("/", 1)[-1]).confidence in ("verified", "corroborated")
 
 

@@ -22,7 +22,7 @@ REQUIRED = {
 def _rows(sample_output, name):
     out, _ = sample_output
     result = run_query(read_query(str(QUERIES / f"{name}.rq")), out / "graph.ttl")
-    return result.variables, [dict(zip(result.variables, row)) for row in result.rows]
+    return result.variables, [dict(zip(result.variables, row, strict=True)) for row in result.rows]
 
 
 def _value(term):

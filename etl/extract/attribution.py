@@ -76,6 +76,17 @@ def clause_bounds(doc: Document, sentence: Sentence, position: int) -> tuple[int
     return start, end
 
 
+def part_with(doc: Document, sentence: Sentence, position: int, breaks: re.Pattern[str]) -> tuple[int, int]:
+    """The part of the sentence, between two `breaks` (colons, dashes), that holds a position."""
+    start, end = sentence.start, sentence.end
+    for match in breaks.finditer(doc.text, sentence.start, sentence.end):
+        if match.end() <= position:
+            start = match.end()
+        elif match.start() >= position:
+            end = min(end, match.start())
+    return start, end
+
+
 def gap_tokens(sentence: Sentence, start: int, end: int) -> int:
     return sum(1 for t in sentence.tokens if start <= t.start and t.end <= end)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from etl.extract.attribution import CLAUSE_BREAK, Speech, after_preposition, clause_bounds, speaker_spans, speech_acts
+from etl.extract.attribution import Speech, after_preposition, clause_bounds, part_with, speaker_spans, speech_acts
 from etl.extract.document import Document
 from etl.extract.entities import Found
 from etl.extract.text import Sentence
@@ -151,7 +151,7 @@ def _number(words: str, numbers: dict[str, int]) -> int | None:
 def _transfer(doc: Document, sentence: Sentence, materiel: list[_Term], speeches: list[Speech]) -> _Transfer | None:
     rules = doc.pack.claims
     text = doc.text
-    part_start, part_end = _part_with(doc, sentence, materiel[0].start)
+    part_start, part_end = part_with(doc, sentence, materiel[0].start, _PART_BREAK)
     cues = [("give", m) for m in rules.give.finditer(text, part_start, part_end)]
     cues += [("receive", m) for m in rules.receive.finditer(text, part_start, part_end)]
     cues += [("receive", m) for m in rules.need.finditer(text, part_start, part_end)]
@@ -192,17 +192,6 @@ def _transfer(doc: Document, sentence: Sentence, materiel: list[_Term], speeches
     spans += [x for _, m in cues for x in (m.start(), m.end())]
     spans = spans or [sentence.start, sentence.end]
     return _Transfer(supplier_key, recipient_key, codes, _quantity(doc, sentence, materiel), min(spans), max(spans))
-
-
-def _part_with(doc: Document, sentence: Sentence, position: int) -> tuple[int, int]:
-    """The part of the sentence around a position when a colon opens a new statement."""
-    start, end = sentence.start, sentence.end
-    for match in _PART_BREAK.finditer(doc.text, sentence.start, sentence.end):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() >= position:
-            end = min(end, match.start())
-    return start, end
 
 
 def _codes(doc: Document, sentence: Sentence, materiel: list[_Term], verb) -> tuple[str, ...]:

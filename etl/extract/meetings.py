@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.extract.attribution import gap_tokens, speaker_spans, speech_acts
+from etl.extract.attribution import gap_tokens, part_with, speaker_spans, speech_acts
 from etl.extract.document import Document
 from etl.extract.entities import Found
 from etl.extract.text import Sentence
@@ -68,7 +68,7 @@ def _reported_meeting(doc: Document, sentence: Sentence) -> _Draft | None:
         return None
     if doc.pack.claims.hypothetical.search(text, sentence.start, sentence.end):
         return None
-    part_start, part_end = _part_with(doc, sentence, trigger.start())
+    part_start, part_end = part_with(doc, sentence, trigger.start(), _PART_BREAK)
     speakers = speaker_spans(speech_acts(doc, sentence))
     visits = list(rules.visit_verbs.finditer(text, part_start, part_end))
     in_part = [f for f in doc.entities_in(sentence) if part_start <= f.start < part_end]
@@ -115,17 +115,6 @@ def _caption_meeting(doc: Document, sentence: Sentence) -> _Draft | None:
     keys = _consolidate(doc, [f.entity for f in persons], place)
     spans = [*(x for f in persons + places for x in (f.start, f.end)), dates[0].start, dates[0].end]
     return _Draft(keys, place, dates[0].value, MeetingStatus.HELD, [doc.evidence(min(spans), max(spans))])
-
-
-def _part_with(doc: Document, sentence: Sentence, position: int) -> tuple[int, int]:
-    """The part of the sentence, between colons, semicolons and dashes, that holds a position."""
-    start, end = sentence.start, sentence.end
-    for match in _PART_BREAK.finditer(doc.text, sentence.start, sentence.end):
-        if match.end() <= position:
-            start = match.end()
-        elif match.start() >= position:
-            end = min(end, match.start())
-    return start, end
 
 
 def _is_origin(sentence: Sentence, found: Found) -> bool:
