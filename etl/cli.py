@@ -15,7 +15,9 @@ from tabulate import tabulate
 from etl import rdfio
 from etl.datapack import DEFAULT_DATA_DIR
 from etl.errors import GraphInputError, NewskgError, QueryError
-from etl.pipeline import GRAPH_TTL, RunConfig, RunResult, Vocabulary, run
+from etl.datapack import load_datapack
+from etl.evaluate import GoldError, evaluate, load_gold
+from etl.pipeline import GRAPH_TTL, RunConfig, RunResult, Vocabulary, extract_corpus, run
 from etl.query import read_query, run_query, show
 from etl.sources import DEFAULT_MAX_BYTES
 from etl.validate import validate_graph
@@ -83,6 +85,22 @@ def build_parser() -> argparse.ArgumentParser:
     query_cmd.add_argument("--graph", type=Path, default=Path("output") / GRAPH_TTL, help="graph file (default: output/graph.ttl)")
     query_cmd.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default: table)")
     query_cmd.set_defaults(handler=_query)
+
+    evaluate_cmd = commands.add_parser(
+        "evaluate",
+        help="score extraction against gold annotations",
+        description="Run the extraction on INPUT (default: articles/) and score it against gold files (one JSON per "
+        "article, the format of FORMAT.md): precision, recall and F1 for actors, meetings, claims and transfer "
+        "relations, stance accuracy and materiel overlap, with each article's misses and false alarms.",
+        epilog="exit codes:\n  0  scored\n  2  usage error, or gold files that cannot be read\n  3  runtime error"
+        "\n\nexample:\n  newskg evaluate --gold tests/gold articles/",
+        formatter_class=_Formatter,
+    )
+    evaluate_cmd.add_argument("inputs", nargs="*", default=["articles"], metavar="INPUT", help="file, folder or glob (default: articles/)")
+    evaluate_cmd.add_argument("--gold", type=Path, required=True, help="folder of gold JSON files")
+    evaluate_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="domain data pack folder (default: the bundled one)")
+    evaluate_cmd.add_argument("--json", type=Path, help="also write the scores and the per-article breakdown as JSON")
+    evaluate_cmd.set_defaults(handler=_evaluate)
     return parser
 
 
@@ -91,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (GraphInputError, QueryError) as err:
+    except (GraphInputError, QueryError, GoldError) as err:
         _error(str(err))
         return EXIT_USAGE
     except NewskgError as err:
@@ -166,6 +184,22 @@ def _validate(args: argparse.Namespace) -> int:
     for line in report.summary(limit=20):
         print("  " + line)
     return EXIT_NOT_CONFORMING
+
+
+# ---------------------------------------------------------------- evaluate
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    pack = load_datapack(args.data)
+    gold = load_gold(args.gold, pack.registry)
+    records, skipped = extract_corpus(RunConfig(tuple(args.inputs), Path("."), args.data))
+    for item in skipped:
+        _error(f"skipped {item}")
+    evaluation = evaluate(records, gold, pack.registry)
+    if args.json:
+        rdfio.write_atomic(args.json, evaluation.to_json().encode("utf-8"))
+    print(evaluation.render())
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- query

@@ -68,6 +68,13 @@ class Vocabulary:
         return cls(rdfio.read_graph(resources.ontology_file()), rdfio.read_graph(resources.shapes_file()))
 
 
+def extract_corpus(config: RunConfig) -> tuple[list[ArticleRecords], list[Skipped]]:
+    """Read and extract the inputs (no graph): the records, and what was skipped and why."""
+    result = RunResult()
+    records = _extract_all(config, load_datapack(config.data_dir), result)
+    return records, result.skipped
+
+
 def run(config: RunConfig) -> RunResult:
     """Read, extract, map and validate the inputs; write the graph only if it conforms."""
     pack = load_datapack(config.data_dir)
