@@ -61,6 +61,14 @@ class AliasEntry:
     form: MentionForm
 
 
+@dataclass(frozen=True, slots=True)
+class Institution:
+    """A bare institution noun and, per state, the registry entity it names there."""
+
+    surfaces: frozenset[str]
+    by_state: dict[str, str]
+
+
 @dataclass(frozen=True, eq=False)
 class Registry:
     entities: dict[str, Entity]
@@ -68,6 +76,7 @@ class Registry:
     media: frozenset[str]
     independent: frozenset[str]
     names: dict[str, str]
+    institutions: tuple[Institution, ...] = ()
 
     def __post_init__(self) -> None:
         by_surface: dict[str, list[AliasEntry]] = {}
@@ -100,6 +109,8 @@ class TextRules:
     locative: frozenset[str]
     route_from: frozenset[str]
     route_to: frozenset[str]
+    relation_heads: frozenset[str]
+    state_nouns: frozenset[str]
     dateline: re.Pattern[str]
 
 
@@ -120,7 +131,7 @@ class DateRules:
     future: tuple[str, ...]
     relative_days: dict[str, int]
     relative_weeks: dict[str, int]
-    anaphoric: tuple[str, ...]
+    anaphoric: CueSet
     future_tense: CueSet
 
 
@@ -132,6 +143,12 @@ class MeetingRules:
     negated: CueSet
     counterpart_nouns: CueSet
     visit_verbs: CueSet
+    attendance: CueSet
+    comparison: CueSet
+    between: CueSet
+    pronouns: CueSet
+    group: re.Pattern[str]
+    group_numbers: dict[str, int]
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,6 +156,7 @@ class ClaimRules:
     give: CueSet
     receive: CueSet
     need: CueSet
+    hope: CueSet
     nouns: CueSet
     help_verbs: CueSet
     production: CueSet
@@ -150,6 +168,7 @@ class ClaimRules:
     according_to: CueSet
     unnamed: CueSet
     reported_speech: CueSet
+    anaphora: CueSet
     denial: CueSet
     speculation: CueSet
     hypothetical: CueSet
@@ -310,7 +329,14 @@ def _load_registry(root: Path, cfg: dict) -> Registry:
         state = entities[forces.state]
         entities[state.key] = replace(state, aliases=tuple(dict.fromkeys([*state.aliases, *forces.aliases])))
         names[name] = state.key
-    return Registry(entities, _alias_entries(entities, demonyms, ignored), media, independent, names)
+    institutions = tuple(
+        Institution(
+            frozenset(table.get("surfaces", [])),
+            {_key_of(state, names): _key_of(entity, names) for state, entity in table.get("by_state", {}).items()},
+        )
+        for table in cfg.get("institution", [])
+    )
+    return Registry(entities, _alias_entries(entities, demonyms, ignored), media, independent, names, institutions)
 
 
 def _key_of(name: str, names: dict[str, str]) -> str:
@@ -350,6 +376,8 @@ def _text_rules(cfg: dict) -> TextRules:
         locative=frozenset(_require(places, "locative", "text.toml [places]")),
         route_from=frozenset(places.get("route_from", [])),
         route_to=frozenset(places.get("route_to", [])),
+        relation_heads=frozenset(cfg.get("compounds", {}).get("relation_heads", [])),
+        state_nouns=frozenset(cfg.get("state_nouns", {}).get("nouns", [])),
         dateline=re.compile(_require(_require(cfg, "datelines", "text.toml"), "pattern", "text.toml [datelines]"), re.MULTILINE),
     )
 
@@ -382,13 +410,18 @@ def _date_rules(cfg: dict) -> DateRules:
         future=tuple(words.get("future", [])),
         relative_days=dict(words.get("relative_days", {})),
         relative_weeks=dict(words.get("relative_weeks", {})),
-        anaphoric=tuple(words.get("anaphoric", [])),
+        anaphoric=CueSet(words.get("anaphoric", [])),
         future_tense=CueSet(cfg.get("tense", {}).get("future", [])),
     )
 
 
 def _meeting_rules(cfg: dict) -> MeetingRules:
-    return MeetingRules(**{name: CueSet(cfg.get(name, [])) for name in MeetingRules.__dataclass_fields__})
+    cues = {name: CueSet(cfg.get(name, [])) for name in MeetingRules.__dataclass_fields__ if name not in ("group", "group_numbers", "pronouns")}
+    numbers = dict(cfg.get("group_numbers", {}))
+    nouns = "|".join(re.escape(n) for n in cfg.get("group_nouns", [])) or r"(?!x)x"
+    words = "|".join(re.escape(n) for n in numbers) or r"(?!x)x"
+    group = re.compile(rf"\b(?:dieser|diesen|der|die|den)\s+(?P<number>{words})\s+(?:{nouns})\b|\b(?P<both>beider)\s+(?:{nouns})\b")
+    return MeetingRules(**cues, pronouns=CueSet(cfg.get("pronouns", []), ignore_case=True), group=group, group_numbers=numbers)
 
 
 def _claim_rules(cfg: dict, registry: Registry) -> ClaimRules:
@@ -406,6 +439,7 @@ def _claim_rules(cfg: dict, registry: Registry) -> ClaimRules:
         give=CueSet(transfer.get("give", [])),
         receive=CueSet(transfer.get("receive", [])),
         need=CueSet(transfer.get("need", [])),
+        hope=CueSet(transfer.get("hope", [])),
         nouns=CueSet(transfer.get("nouns", [])),
         help_verbs=CueSet(transfer.get("help_verbs", [])),
         production=CueSet(transfer.get("production", [])),
@@ -417,6 +451,7 @@ def _claim_rules(cfg: dict, registry: Registry) -> ClaimRules:
         according_to=CueSet(attribution.get("according_to", [])),
         unnamed=CueSet(attribution.get("unnamed", [])),
         reported_speech=CueSet(attribution.get("reported_speech", [])),
+        anaphora=CueSet(cfg.get("attribution", {}).get("anaphora", [])),
         denial=CueSet(stance.get("denial", [])),
         speculation=CueSet(stance.get("speculation", [])),
         hypothetical=CueSet(stance.get("hypothetical", [])),

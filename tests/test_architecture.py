@@ -20,6 +20,7 @@ LAYERS = {
     "etl.rdfio": 5,
     "etl.validate": 5,
     "etl.query": 6,
+    "etl.evaluate": 6,
     "etl.pipeline": 7,
     "etl.cli": 8,
     "etl.__main__": 9,

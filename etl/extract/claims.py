@@ -23,7 +23,10 @@ from etl.model import Attribution, Claim, EntityKind, Evidence, MentionForm, Qua
 _VAGUE = frozenset({"mehrere", "einige", "weitere", "Dutzende", "Hunderte", "Tausende", "Zehntausende"})
 _DEMONSTRATIVE = frozenset({"Die", "Das", "Diese", "Dies", "Sie", "Er", "Es", "Solche", "Diesen", "Dieser"})
 _FILLER = frozenset("der die das den dem des ein eine einen einem einer eines".split())
-_PART_BREAK = re.compile(r":\s+(?=[A-ZÄÖÜ])")
+# A semicolon, a dash between blanks, or a colon before a new statement opens a new part
+# of the sentence with its own subject ("Russland braucht Waffen – das macht Putin zum
+# Partner für Kim"): roles are read within the part that holds the materiel.
+_PART_BREAK = re.compile(r";\s|\s[–—]\s|:\s+(?=[A-ZÄÖÜ])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +61,7 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
             materiel = last_materiel[1]
         transfer = _transfer(doc, sentence, materiel, speeches) if materiel else None
         if transfer is None and last_transfer and _refers_back(doc, sentence, last_transfer[0], any_start=True):
-            drafts.extend(_denials_of(doc, sentence, speeches, last_transfer[1]))
+            drafts.extend(_taken_up(doc, sentence, speeches, last_transfer[1]))
         if transfer is not None and _asserted_at_all(doc, sentence):
             drafts.extend(_claims(doc, sentence, transfer, speeches))
             last_transfer = (sentence.index, transfer)
@@ -154,8 +157,9 @@ def _transfer(doc: Document, sentence: Sentence, materiel: list[_Term], speeches
     part_start, part_end = part_with(doc, sentence, materiel[0].start, _PART_BREAK)
     cues = [("give", m) for m in rules.give.finditer(text, part_start, part_end)]
     cues += [("receive", m) for m in rules.receive.finditer(text, part_start, part_end)]
-    cues += [("receive", m) for m in rules.need.finditer(text, part_start, part_end)]
+    cues += [("receive", m) for m in rules.hope.finditer(text, part_start, part_end)]
     cues += [("noun", m) for m in rules.nouns.finditer(text, part_start, part_end)]
+    needs = [("receive", m) for m in rules.need.finditer(text, part_start, part_end)]
     speakers = speaker_spans(speeches)
     actors = [
         f
@@ -167,9 +171,12 @@ def _transfer(doc: Document, sentence: Sentence, materiel: list[_Term], speeches
         and not any(a <= f.start < b for a, b in speakers)
     ]
     origin = _supplier_after_materiel(actors, sentence, materiel, rules.supplier_prepositions)
+    named_supplier = origin or _prepositional(actors, sentence, rules.supplier_prepositions)
+    if named_supplier is not None:
+        cues += needs  # "braucht Munition aus Nordkorea" names both sides
     if not cues and origin is None:
-        return None  # materiel alone is no transfer ("Raketentests")
-    supplier = origin or _prepositional(actors, sentence, rules.supplier_prepositions)
+        return None  # materiel alone is no transfer ("Raketentests"), a need alone neither
+    supplier = named_supplier
     supplier = supplier or _adjective_on_materiel(actors, materiel) or _genitive_after_noun(actors, cues, sentence)
     recipient = _prepositional(actors, sentence, rules.recipient_prepositions)
     verb = _main_verb(cues, materiel)
@@ -181,6 +188,8 @@ def _transfer(doc: Document, sentence: Sentence, materiel: list[_Term], speeches
             recipient = recipient or dative
         else:
             recipient = recipient or subject
+    if supplier is None and recipient is None and not any(s.claimant in doc.pack.registry.entities for s in speeches):
+        return None  # no party named at all: a heading like "Waffen gekauft" claims nothing checkable
     codes = _codes(doc, sentence, materiel, verb)
     supplier_key, recipient_key = _fill_direction(
         doc, codes, _party(doc, supplier.entity) if supplier else None, _party(doc, recipient.entity) if recipient else None
@@ -345,16 +354,23 @@ def _claims(doc: Document, sentence: Sentence, transfer: _Transfer, speeches: li
     return claims
 
 
-def _denials_of(doc: Document, sentence: Sentence, speeches: list[Speech], transfer: _Transfer) -> list[Claim]:
-    """A denial that points back at the last reported transfer ("Die USA verbreiten Informationen, die falsch sind")."""
-    denial_words = doc.pack.claims.denial.search(doc.text, sentence.start, sentence.end)
+def _taken_up(doc: Document, sentence: Sentence, speeches: list[Speech], transfer: _Transfer) -> list[Claim]:
+    """A named source taking up the transfer the sentence before reported: a denial ("Der Kreml
+    wies die Vorwürfe als falsch zurück") or a confirmation ("Und das machten sie nach
+    amerikanischen Erkenntnissen auch")."""
+    rules = doc.pack.claims
+    denial_words = rules.denial.search(doc.text, sentence.start, sentence.end)
+    refers = rules.anaphora.search(doc.text, sentence.start, sentence.end)
     claims = []
     for speech in speeches:
-        if speech.attribution is not Attribution.NAMED or not (speech.denial or denial_words):
+        if speech.attribution is not Attribution.NAMED or not (speech.denial or denial_words or refers):
             continue
-        end = max(speech.end, denial_words.end() if denial_words else speech.end)
+        denies = speech.denial or bool(denial_words)
+        stance = Stance.DENIES if denies else _stance(doc, sentence, speech, denial_elsewhere=False)
+        cue_end = max(m.end() for m in (denial_words, refers) if m) if (denial_words or refers) else speech.end
+        start, end = min(speech.start, cue_end), max(speech.end, cue_end)
         undated = _Transfer(transfer.supplier, transfer.recipient, transfer.materiel, None, 0, 0)
-        claims.append(_claim(replace(speech, denial=True), Stance.DENIES, undated, doc.evidence(speech.start, end)))
+        claims.append(_claim(replace(speech, denial=denies), stance, undated, doc.evidence(start, end)))
     return claims
 
 

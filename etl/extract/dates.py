@@ -76,16 +76,27 @@ def _grammar(rules: DateRules) -> re.Pattern[str]:
 _MONTH_CUES = ("im", "Im", "seit", "Seit", "bis", "Bis", "vom", "Vom", "ab", "Ab", "zum", "in", "In", "des", "diesen", "für", "Für", "ihren", "im vergangenen")
 
 
+# The tense that decides whether a weekday or month lies ahead is the one of the date's own
+# clause: "Sie werden dort anknüpfen, wo sie im Oktober aufgehört haben" speaks of a past October.
+_CLAUSE = re.compile(r"[,;:–—]|\b(?:dass|wo|als|weil|nachdem|während|wenn|bevor)\b")
+
+
+def _clause_of(text: str, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+    begin = max((m.end() for m in _CLAUSE.finditer(text, sentence.start, start)), default=sentence.start)
+    stop = _CLAUSE.search(text, end, sentence.end)
+    return begin, stop.start() if stop else sentence.end
+
+
 def find_dates(text: str, sentences: tuple[Sentence, ...], published: DateValue | None, rules: DateRules) -> tuple[DateMention, ...]:
     """Every date expression in the sentences that can be resolved, in text order."""
     grammar = _grammar(rules)
     found = []
     for sentence in sentences:
-        future = bool(rules.future_tense.search(text, sentence.start, sentence.end))
         for match in grammar.finditer(text, sentence.start, sentence.end):
             parsed = _parse(match, text, rules)
             if parsed is None:
                 continue
+            future = bool(rules.future_tense.search(text, *_clause_of(text, sentence, match.start(), match.end())))
             value = _resolve(parsed, published, future)
             if value is not None:
                 relative = parsed.year is None and not parsed.year_only
@@ -224,3 +235,36 @@ def infer_publication(text: str, sentences: tuple[Sentence, ...], rules: DateRul
     first = pinned[0]
     year = weekday_year(first.weekday, first.month, first.day, max(years))
     return DateValue(year, first.month, first.day) if year else None
+
+
+def estimate_publication(text: str, sentences: tuple[Sentence, ...], rules: DateRules) -> DateValue | None:
+    """For an article that gives no date: the latest month it speaks of, to month precision.
+
+    A month named without a year ("im Oktober", "Anfang Januar") is taken in the year that puts
+    it nearest to the latest fully dated month named so far; sentences about the future and
+    relative words ("vergangenen") are not counted. Without any fully dated expression there
+    is no estimate.
+    """
+    grammar = _grammar(rules)
+    anchor: DateValue | None = None
+    latest: DateValue | None = None
+    for sentence in sentences:
+        if rules.future_tense.search(text, sentence.start, sentence.end):
+            continue
+        for match in grammar.finditer(text, sentence.start, sentence.end):
+            parsed = _parse(match, text, rules)
+            if parsed is None or parsed.year_only or parsed.month is None or parsed.direction:
+                continue
+            if parsed.year is not None:
+                value = DateValue(parsed.year, parsed.month)
+                anchor = max(anchor, value) if anchor else value
+            elif anchor is not None:
+                value = min((DateValue(anchor.year + shift, parsed.month) for shift in (-1, 0, 1)), key=lambda v: abs(_months(v) - _months(anchor)))
+            else:
+                continue
+            latest = max(latest, value) if latest else value
+    return latest
+
+
+def _months(date: DateValue) -> int:
+    return date.year * 12 + (date.month or 1)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from etl.datapack import DataPack
-from etl.extract.dates import DateMention, find_dates, infer_publication
+from etl.extract.dates import DateMention, estimate_publication, find_dates, infer_publication
 from etl.extract.entities import Found, find_entities
 from etl.extract.text import Sentence, split_sentences
 from etl.model import Article, DateValue, Evidence
@@ -51,7 +51,7 @@ def analyse(article: Article, pack: DataPack) -> Document:
     sentences = split_sentences(article, pack.text)
     skip = _dateline_spans(article, pack)
     entities = find_entities(sentences, pack.registry, pack.text, skip)
-    published = article.published or infer_publication(article.text, sentences, pack.dates)
+    published = article.published or infer_publication(article.text, sentences, pack.dates) or estimate_publication(article.text, sentences, pack.dates)
     dates = find_dates(article.text, sentences, published, pack.dates)
     by_sentence: dict[int, list[Found]] = defaultdict(list)
     for found in entities:

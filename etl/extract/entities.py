@@ -9,7 +9,8 @@ and as a state ("Moskau", "Pjöngjang", "Washington") is a place after a locativ
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from functools import cache
 
 from etl.datapack import Registry, TextRules
@@ -113,15 +114,102 @@ def find_entities(sentences: tuple[Sentence, ...], registry: Registry, rules: Te
         words = [t.text for t in sentence.tokens]
         i = 0
         while i < len(words):
+            if _skipped(sentence.tokens[i].start, skip):
+                i += 1
+                continue
             hit = _match_at(words, i, index)
-            if hit is None or _skipped(sentence.tokens[i].start, skip):
+            if hit is None:
+                found += _compound_parts(sentence, i, index, registry, rules)
                 i += 1
                 continue
             length, candidates, genitive = hit
             first = i + 1 if length > 1 and words[i] in rules.locative else i  # alias "in Moskau"
-            found.append(_resolve(candidates, sentence, first, i + length - 1, registry, rules, first > i, genitive))
+            match = _resolve(candidates, sentence, first, i + length - 1, registry, rules, first > i, genitive)
+            if match.kind is EntityKind.EVENT:
+                found += _names_inside(sentence, first, i + length, index, registry, rules)
+            found.append(_standing_for_state(match, sentence, rules))
             i += length
+    found += _institutions(sentences, found, registry, skip)
+    found.sort(key=lambda f: f.start)
     return tuple(found)
+
+
+def _standing_for_state(found: Found, sentence: Sentence, rules: TextRules) -> Found:
+    """An adjective of state before a noun like "Delegation" or "Führung" stands for the state."""
+    following = sentence.tokens[found.last_token + 1 : found.last_token + 2]
+    if found.form is MentionForm.ADJECTIVE and following and following[0].text in rules.state_nouns:
+        return replace(found, form=MentionForm.METONYM, end=following[0].end, last_token=found.last_token + 1)
+    return found
+
+
+def _single(word: str, index: AliasIndex):
+    candidates = index.entries.get((word,)) or index.entries.get((_base(word),))
+    names = tuple(c for c in candidates or () if c[1] in (MentionForm.NAME, MentionForm.METONYM))
+    return names or None
+
+
+def _compound_parts(sentence: Sentence, i: int, index: AliasIndex, registry: Registry, rules: TextRules) -> list[Found]:
+    """Names inside a hyphenated compound ("Japan-Südkorea-USA", "Russland-Afrika-Gipfel")."""
+    token = sentence.tokens[i]
+    if "-" not in token.text:
+        return []
+    parts = [(m.group(0), token.start + m.start(), token.start + m.end()) for m in re.finditer(r"[^-]+", token.text)]
+    if len(parts) < 2:
+        return []
+    named = [(part, start, end, _single(part, index)) for part, start, end in parts]
+    body = named[:-1] if named[-1][0] in rules.relation_heads else named
+    if len(body) < 2 and body is named or not all(hit for *_, hit in body):
+        return []
+    out = []
+    for _, start, end, candidates in body:
+        chosen = _choose(candidates, registry, locative=False)
+        out.append(Found(chosen[0], registry.get(chosen[0]).kind, chosen[1], start, end, sentence.index, i, i))
+    return out
+
+
+def _names_inside(sentence: Sentence, first: int, stop: int, index: AliasIndex, registry: Registry, rules: TextRules) -> list[Found]:
+    """A state or place named inside an event's name ("Krieg gegen die Ukraine")."""
+    out = []
+    for position in range(first, stop):
+        candidates = index.entries.get((sentence.tokens[position].text,))
+        names = [c for c in candidates or () if c[1] is MentionForm.NAME and (registry.get(c[0]).kind is EntityKind.STATE or registry.get(c[0]).kind.is_place)]
+        if names:
+            token = sentence.tokens[position]
+            locative = _is_locative(sentence, position, rules)
+            out.append(Found(names[0][0], registry.get(names[0][0]).kind, MentionForm.NAME, token.start, token.end, sentence.index, position, position, locative))
+    return out
+
+
+def _institutions(sentences: tuple[Sentence, ...], found: list[Found], registry: Registry, skip) -> list[Found]:
+    """Bare institution nouns ("das Verteidigungsministerium") resolved to the state in context."""
+    if not registry.institutions:
+        return []
+    states = Counter(f.entity for f in found if f.kind is EntityKind.STATE)
+    taken = {(f.sentence, t) for f in found for t in range(f.first_token, f.last_token + 1)}
+    out = []
+    for sentence in sentences:
+        nearby = [f for f in found if f.sentence == sentence.index and registry.state_of(f.entity) and (f.kind is EntityKind.STATE or f.kind.is_place)]
+        for position, token in enumerate(sentence.tokens):
+            if (sentence.index, position) in taken or _skipped(token.start, skip):
+                continue
+            for institution in registry.institutions:
+                if token.text not in institution.surfaces:
+                    continue
+                state = _context_state(nearby, position, institution, states, registry)
+                if state:
+                    entity = institution.by_state[state]
+                    out.append(Found(entity, registry.get(entity).kind, MentionForm.NAME, token.start, token.end, sentence.index, position, position))
+    return out
+
+
+def _context_state(nearby: list[Found], position: int, institution, states: Counter, registry: Registry) -> str | None:
+    """The state right before (adjective, genitive) or after ("in Moskau") the noun, else the
+    article's most named state among those the institution exists for."""
+    close = [f for f in nearby if -2 <= f.first_token - position <= 3 and registry.state_of(f.entity) in institution.by_state]
+    if close:
+        return registry.state_of(min(close, key=lambda f: abs(f.first_token - position)).entity)
+    ranked = [state for state, _ in states.most_common() if state in institution.by_state]
+    return ranked[0] if ranked else None
 
 
 def _skipped(position: int, skip: tuple[tuple[int, int], ...]) -> bool:
@@ -155,13 +243,18 @@ def _base(word: str) -> str:
     return word
 
 
-def _resolve(candidates, sentence: Sentence, first: int, last: int, registry: Registry, rules: TextRules, locative: bool, genitive: bool) -> Found:
-    locative = locative or _is_locative(sentence, first, rules)
-    chosen = candidates[0]
+def _choose(candidates, registry: Registry, locative: bool) -> tuple[str, MentionForm]:
+    """A name both a place and a state (a capital) is the place after a locative word, else the government."""
     places = [c for c in candidates if registry.get(c[0]).kind.is_place]
     others = [c for c in candidates if not registry.get(c[0]).kind.is_place]
     if places and others:
-        chosen = places[0] if locative else (others[0][0], MentionForm.METONYM)
+        return places[0] if locative else (others[0][0], MentionForm.METONYM)
+    return candidates[0]
+
+
+def _resolve(candidates, sentence: Sentence, first: int, last: int, registry: Registry, rules: TextRules, locative: bool, genitive: bool) -> Found:
+    locative = locative or _is_locative(sentence, first, rules)
+    chosen = _choose(candidates, registry, locative)
     entity = registry.get(chosen[0])
     start, end = sentence.tokens[first].start, sentence.tokens[last].end
     return Found(chosen[0], entity.kind, chosen[1], start, end, sentence.index, first, last, locative, genitive)

@@ -2,9 +2,12 @@
 
 A sentence with a meeting word names the participants; a visited place adds its state as
 host ("Schoigu besuchte Pjöngjang": Shoigu and North Korea); an adjective of state before a
-counterpart noun names the other side ("seinem nordkoreanischen Amtskollegen"). A picture
-caption that shows two named persons on a date is a meeting too. Reports of one meeting in
-several sentences are merged into one, with every evidence span.
+counterpart noun names the other side ("seinem nordkoreanischen Amtskollegen"); "zwischen A und
+B" names exactly who met; "dieser drei Länder" takes up the states named just before; a pronoun
+takes up the person named last. A sentence saying who attended adds to the meeting before it; a
+place and an ongoing visit named earlier in the paragraph carry over. A picture caption that
+shows two named persons on a date is a meeting too. Reports of one meeting in several sentences
+are merged, with every evidence span.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from etl.extract.attribution import gap_tokens, part_with, speaker_spans, speech_acts
+from etl.extract.attribution import CLAUSE_BREAK, gap_tokens, part_with, speaker_spans, speech_acts
 from etl.extract.document import Document
 from etl.extract.entities import Found
 from etl.extract.text import Sentence
@@ -22,7 +25,7 @@ _PLACE_RANK = {EntityKind.FACILITY: 0, EntityKind.CITY: 1, EntityKind.REGION: 2,
 _VISIT_NOUN_ENDINGS = ("reise", "besuch", "visite")
 _NOT_THE_DATE = ("seit", "Seit", "since")  # "der erste Besuch seit April 2019" is not dated April 2019
 _ORIGIN = frozenset({"von", "aus", "from"})  # "von Pjöngjang bis nach Wladiwostok": not where they meet
-_PART_BREAK = re.compile(r"[:;]\s|\s[–—]\s")
+_PART_BREAK = re.compile(r"[:;]\s|\s[–—]\s|,\s+dass\b")
 
 
 @dataclass(slots=True)
@@ -34,12 +37,38 @@ class _Draft:
     evidence: list[Evidence] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Reading:
+    """What one meeting sentence names, before it is checked to be a meeting."""
+
+    participants: list[str]
+    place: str | None
+    spans: list[int]
+
+
+@dataclass(slots=True)
+class _Context:
+    """Within a paragraph: where a person was last said to be ("Choe ist jetzt in Moskau"),
+    whether that visit is under way, and a meeting sentence still waiting for the sentence
+    that says who attended."""
+
+    segment: int = -1
+    place: str | None = None
+    persons: frozenset[str] = frozenset()
+    ongoing: bool = False
+    pending: tuple[_Reading, Sentence] | None = None
+
+
 def find_meetings(doc: Document) -> tuple[Meeting, ...]:
     drafts = []
+    context = _Context()
     for sentence in doc.sentences:
-        draft = _reported_meeting(doc, sentence) or _caption_meeting(doc, sentence)
+        if sentence.segment != context.segment:
+            context = _Context(segment=sentence.segment, pending=context.pending)
+        draft = _reported_meeting(doc, sentence, context) or _caption_meeting(doc, sentence)
         if draft:
             drafts.append(draft)
+        _remember(doc, sentence, context)
     meetings = []
     for draft in _merge(drafts, doc):
         date = draft.date or (doc.published.coarsen(Precision.MONTH) if doc.published else None)
@@ -57,49 +86,94 @@ def find_meetings(doc: Document) -> tuple[Meeting, ...]:
     return tuple(meetings)
 
 
+def _remember(doc: Document, sentence: Sentence, context: _Context) -> None:
+    found = doc.entities_in(sentence)
+    places = [f for f in found if f.is_place and f.locative]
+    persons = frozenset(f.entity for f in found if f.kind is EntityKind.PERSON)
+    if places and persons:
+        context.place = _as_place(doc, places[-1])
+        context.persons = persons
+        context.ongoing = bool(doc.pack.meetings.ongoing.search(doc.text, sentence.start, sentence.end))
+
+
 # ---------------------------------------------------------------- one sentence
 
 
-def _reported_meeting(doc: Document, sentence: Sentence) -> _Draft | None:
+def _reported_meeting(doc: Document, sentence: Sentence, context: _Context) -> _Draft | None:
     rules = doc.pack.meetings
     text = doc.text
-    trigger = rules.triggers.search(text, sentence.start, sentence.end)
+    pending, context.pending = context.pending, None
+    attendance = rules.attendance.search(text, sentence.start, sentence.end)
+    trigger = rules.triggers.search(text, sentence.start, sentence.end) or attendance
     if not trigger or sentence.is_question or rules.negated.search(text, sentence.start, sentence.end):
         return None
     if doc.pack.claims.hypothetical.search(text, sentence.start, sentence.end):
         return None
+    reading = _read(doc, sentence, trigger)
+    evidence_spans = [reading.spans]
+    if attendance and pending and pending[1].index == sentence.index - 1:
+        earlier, earlier_sentence = pending
+        reading = _Reading([*earlier.participants, *reading.participants], earlier.place or reading.place, reading.spans)
+        evidence_spans.append(earlier.spans)
+        sentence_for_date = earlier_sentence
+    else:
+        sentence_for_date = sentence
+    carried = not reading.place and context.persons & set(reading.participants)
+    place = reading.place or (context.place if carried else None)
+    keys = _consolidate(doc, reading.participants, place)
+    if len(keys) < 2:
+        if not attendance:
+            context.pending = (reading, sentence)
+        return None
+    date_mention = _meeting_date(doc, sentence_for_date, trigger.start())
+    date = date_mention.value if date_mention else None
+    if date is None and doc.pack.dates.anaphoric.search(text, sentence.start, sentence.end):
+        earlier = doc.last_date_before(sentence)
+        date = earlier.value if earlier else None
+    if date_mention:
+        evidence_spans[0] += [date_mention.start, date_mention.end]
+    status = _status(doc, sentence, date, explicit=bool(date_mention and not date_mention.relative))
+    if status is None and carried and context.ongoing:
+        status = MeetingStatus.ONGOING
+    evidence = [doc.evidence(min(spans), max(spans)) for spans in evidence_spans if spans]
+    return _Draft(keys, place, date, status, evidence)
+
+
+def _read(doc: Document, sentence: Sentence, trigger: re.Match[str]) -> _Reading:
+    """Participants and place named in the part of the sentence that holds the meeting word."""
+    rules = doc.pack.meetings
     part_start, part_end = part_with(doc, sentence, trigger.start(), _PART_BREAK)
-    speakers = speaker_spans(speech_acts(doc, sentence))
-    visits = list(rules.visit_verbs.finditer(text, part_start, part_end))
-    in_part = [f for f in doc.entities_in(sentence) if part_start <= f.start < part_end]
-    participants: list[Found] = []
+    excluded = speaker_spans(speech_acts(doc, sentence)) + _comparisons(doc, sentence)
+    visits = list(rules.visit_verbs.finditer(doc.text, part_start, part_end))
+    in_part = [f for f in doc.entities_in(sentence) if part_start <= f.start < part_end and not any(a <= f.start < b for a, b in excluded)]
+    between = _between(doc, sentence, trigger, part_end)
+    if between:
+        in_part = [f for f in in_part if between[0] <= f.start < between[1] or f.is_place]
+    participants: list[str] = []
     places: list[Found] = []
+    spans = [trigger.start(), trigger.end()]
     for found in in_part:
-        if found.entity in doc.pack.registry.media or any(a <= found.start < b for a, b in speakers):
-            continue
-        if _is_origin(sentence, found):
+        if found.entity in doc.pack.registry.media or _is_origin(sentence, found):
             continue
         if found.is_place or _visit_target(sentence, found, visits):
             places.append(found)
         elif found.form is MentionForm.ADJECTIVE:
-            if _before_counterpart(doc, sentence, found):
-                participants.append(found)
+            if not _before_counterpart(doc, sentence, found):
+                continue
+            participants.append(found.entity)
         elif found.refers and not _possessor(doc, found, in_part):
-            participants.append(found)
-    place = _best_place(doc, places) or _compound_visit_target(doc, trigger.group(0))
-    keys = _consolidate(doc, [f.entity for f in participants], place)
-    if len(keys) < 2:
-        return None
-    date_mention = _meeting_date(doc, sentence, trigger.start())
-    involved = [trigger.start(), trigger.end(), *(x for f in participants + places for x in (f.start, f.end))]
-    if date_mention:
-        involved += [date_mention.start, date_mention.end]
-    date = date_mention.value if date_mention else None
-    if date is None and any(word in doc.sentence_text(sentence) for word in doc.pack.dates.anaphoric):
-        earlier = doc.last_date_before(sentence)
-        date = earlier.value if earlier else None
-    status = _status(doc, sentence, date, explicit=bool(date_mention and not date_mention.relative))
-    return _Draft(keys, place, date, status, [doc.evidence(min(involved), max(involved))])
+            participants.append(found.entity)
+        else:
+            continue
+        spans += [found.start, found.end]
+    spans += [x for f in places for x in (f.start, f.end)]
+    participants += _group(doc, sentence, part_start, part_end, spans)
+    if len(set(participants)) < 2 and rules.pronouns.search(doc.text, part_start, part_end):
+        person = _last_person_before(doc, sentence)
+        if person:
+            participants.append(person)
+    place = _compound_visit_target(doc, trigger.group(0)) or _best_place(doc, places)
+    return _Reading(participants, place, spans)
 
 
 def _caption_meeting(doc: Document, sentence: Sentence) -> _Draft | None:
@@ -117,13 +191,55 @@ def _caption_meeting(doc: Document, sentence: Sentence) -> _Draft | None:
     return _Draft(keys, place, dates[0].value, MeetingStatus.HELD, [doc.evidence(min(spans), max(spans))])
 
 
+def _comparisons(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
+    """Spans of the actors compared with the participants ("ebenso wie Schoigu")."""
+    spans = []
+    for cue in doc.pack.meetings.comparison.finditer(doc.text, sentence.start, sentence.end):
+        compared = next((f for f in doc.entities_in(sentence) if f.start >= cue.end() and gap_tokens(sentence, cue.end(), f.start) <= 2), None)
+        if compared:
+            spans.append((compared.start, compared.end))
+    return spans
+
+
+def _between(doc: Document, sentence: Sentence, trigger: re.Match[str], part_end: int) -> tuple[int, int] | None:
+    """The phrase "zwischen A und B" right after the meeting word."""
+    cue = doc.pack.meetings.between.search(doc.text, trigger.end(), min(part_end, trigger.end() + 80))
+    if cue is None:
+        return None
+    stop = CLAUSE_BREAK.search(doc.text, cue.end(), part_end)
+    return cue.end(), stop.start() if stop else part_end
+
+
+def _group(doc: Document, sentence: Sentence, start: int, end: int, spans: list[int]) -> list[str]:
+    """States a numbered group takes up: "dieser drei Länder" after "Japan, Südkorea und USA"."""
+    rules = doc.pack.meetings
+    match = rules.group.search(doc.text, start, end)
+    if not match:
+        return []
+    count = 2 if match.group("both") else rules.group_numbers.get(match.group("number"), 0)
+    states: list[str] = []
+    for found in reversed([f for f in doc.entities if f.start < match.start() and f.kind is EntityKind.STATE]):
+        if found.entity not in states:
+            states.append(found.entity)
+        if len(states) == count:
+            spans += [match.start(), match.end()]
+            return states
+    return []
+
+
+def _last_person_before(doc: Document, sentence: Sentence) -> str | None:
+    """The person a pronoun takes up: the last one named in this or the sentence before."""
+    earlier = [f for f in doc.entities if f.kind is EntityKind.PERSON and sentence.index - 1 <= f.sentence <= sentence.index and f.start < sentence.end]
+    return earlier[-1].entity if earlier else None
+
+
 def _is_origin(sentence: Sentence, found: Found) -> bool:
     return found.first_token > 0 and sentence.tokens[found.first_token - 1].text in _ORIGIN and found.is_place
 
 
 def _visit_target(sentence: Sentence, found: Found, visits: list[re.Match[str]]) -> bool:
     """A capital or state right next to a verb of visiting is where the visit goes
-    ("als Lawrow Pyongyang besuchte", "besuchte Nordkorea")."""
+    ("als Lawrow Pyongyang besuchte", "besuchte am Mittwoch Pjöngjang")."""
     if found.form is not MentionForm.METONYM and not (found.kind is EntityKind.STATE and found.form is MentionForm.NAME):
         return False
     for visit in visits:
@@ -186,7 +302,7 @@ def _consolidate(doc: Document, participants: list[str], place: str | None) -> l
     registry = doc.pack.registry
     keys = list(dict.fromkeys(participants))
     host = registry.state_of(place) if place else None
-    if host and not any(registry.state_of(k) == host for k in keys):
+    if host and keys and not any(registry.state_of(k) == host for k in keys):
         keys.append(host)
     represented = {registry.state_of(k) for k in keys if registry.get(k).kind is not EntityKind.STATE}
     return [k for k in keys if registry.get(k).kind is not EntityKind.STATE or k not in represented]
@@ -208,6 +324,8 @@ def _status(doc: Document, sentence: Sentence, date: DateValue | None, explicit:
     """Planned, ongoing or held; None where the sentence does not tell (a later report may)."""
     rules = doc.pack.meetings
     text = doc.text
+    if sentence.kind is SegmentKind.CAPTION:
+        return MeetingStatus.HELD  # a picture shows what happened when it was taken
     if date is not None and doc.published is not None and not date.compatible(doc.published):
         return MeetingStatus.HELD if date < doc.published else MeetingStatus.PLANNED
     if rules.ongoing.search(text, sentence.start, sentence.end):

@@ -14,6 +14,8 @@ TOKEN = re.compile(r"\w+(?:[-‐‑'’.]\w+)*(?:-(?=\s))?|[^\w\s]")
 _BOUNDARY = re.compile(r"[.!?…]+[\"“”»«'’)\]]*(?=\s|$)")
 _ORDINAL = re.compile(r"^\d{1,3}$")
 _INITIAL = re.compile(r"^[A-ZÄÖÜ]$")
+# Scraped text loses blanks between an acronym and the next word ("TASSZu diesem Anlass").
+_GLUED = re.compile(r"([A-ZÄÖÜ]{2,})([A-ZÄÖÜ][a-zäöüß]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,15 @@ class Sentence:
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> tuple[Token, ...]:
     end = len(text) if end is None else end
-    return tuple(Token(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text, start, end))
+    tokens = []
+    for match in TOKEN.finditer(text, start, end):
+        glued = _GLUED.fullmatch(match.group(0))
+        if glued:
+            cut = match.start() + len(glued.group(1))
+            tokens += [Token(glued.group(1), match.start(), cut), Token(glued.group(2), cut, match.end())]
+        else:
+            tokens.append(Token(match.group(0), match.start(), match.end()))
+    return tuple(tokens)
 
 
 def split_sentences(article: Article, rules: TextRules) -> tuple[Sentence, ...]:
