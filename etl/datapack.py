@@ -275,20 +275,36 @@ def read_registry_rows(path: Path) -> list[dict[str, str]]:
         raise DataPackError(f"registry file {path} is missing") from None
 
 
+REGISTRY_FILE = "actors.tsv"
+ADDITIONS_FILE = "actors_extra.tsv"
+
+
+def _registry_rows(root: Path) -> list[tuple[str, int, dict[str, str]]]:
+    """The verified reference rows, then the pack's additions, which may not carry Wikidata IDs:
+    an ID enters the graph only from the reference file."""
+    rows = [(REGISTRY_FILE, n, row) for n, row in enumerate(read_registry_rows(root / REGISTRY_FILE), start=2)]
+    additions = root / ADDITIONS_FILE
+    if additions.exists():
+        for number, row in enumerate(read_registry_rows(additions), start=2):
+            if row["qid"].strip():
+                raise DataPackError(f"{ADDITIONS_FILE} line {number}: {row['qid']!r}: Wikidata IDs come only from {REGISTRY_FILE}, the verified reference")
+            rows.append((ADDITIONS_FILE, number, row))
+    return rows
+
+
 def _load_registry(root: Path, cfg: dict) -> Registry:
-    rows = read_registry_rows(root / "actors.tsv")
     entities: dict[str, Entity] = {}
     names: dict[str, str] = {}
     by_label: dict[tuple[str, str], str] = {}
     extra_aliases: dict[str, list[str]] = {}
-    for number, row in enumerate(rows, start=2):
+    for file_name, number, row in _registry_rows(root):
         try:
             kind = EntityKind(row["type"])
         except ValueError:
-            raise DataPackError(f"actors.tsv line {number}: unknown type {row['type']!r}") from None
+            raise DataPackError(f"{file_name} line {number}: unknown type {row['type']!r}") from None
         qid = row["qid"].strip() or None
         if qid and not _QID.match(qid):
-            raise DataPackError(f"actors.tsv line {number}: {qid!r} is not a Wikidata item ID (Q…)")
+            raise DataPackError(f"{file_name} line {number}: {qid!r} is not a Wikidata item ID (Q…)")
         aliases = [a.strip() for a in row["aliases_de"].split("|") if a.strip()]
         same = by_label.get((kind.value, row["label_de"]))
         if same:  # one entity listed twice (e.g. "CSIS" beside its full name)
@@ -297,7 +313,7 @@ def _load_registry(root: Path, cfg: dict) -> Registry:
             continue
         key = slug(row["name"])
         if key in entities:
-            raise DataPackError(f"actors.tsv line {number}: {row['name']!r} gives the same key {key!r} as another row")
+            raise DataPackError(f"{file_name} line {number}: {row['name']!r} gives the same key {key!r} as another row")
         confidence = row["confidence"].strip()
         entities[key] = Entity(
             key=key,
