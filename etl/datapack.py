@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from etl.errors import DataPackError
-from etl.model import Entity, EntityKind, MentionForm
+from etl.model import DateValue, Entity, EntityKind, MentionForm
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
 LINKABLE_CONFIDENCE = frozenset({"verified", "corroborated"})
@@ -178,6 +178,47 @@ class ClaimRules:
     default_direction: dict[str, tuple[str, str]]
 
 
+@dataclass(frozen=True, slots=True)
+class TitleRule:
+    """A title of an office of a state or organization, and who held it when."""
+
+    of: str
+    words: frozenset[str]
+    holders: tuple[tuple[str, DateValue, DateValue | None], ...]
+
+    def holder(self, on: DateValue | None) -> str | None:
+        if on is None:
+            return self.holders[0][0] if len(self.holders) == 1 and self.holders[0][2] is None else None
+        day = on.first_day()
+        for person, start, end in self.holders:
+            if start.first_day() <= day and (end is None or day < end.first_day()):
+                return person
+        return None
+
+
+@dataclass(frozen=True, eq=False)
+class RoleRules:
+    titles: tuple[TitleRule, ...]
+    role_nouns: frozenset[str]
+    particles: frozenset[str]
+    affiliation: frozenset[str]
+
+    def __post_init__(self) -> None:
+        by_word: dict[str, list[TitleRule]] = {}
+        for rule in self.titles:
+            for word in rule.words:
+                by_word.setdefault(word, []).append(rule)
+        object.__setattr__(self, "_by_word", by_word)
+
+    def titles_named(self, word: str) -> list[TitleRule]:
+        return self._by_word.get(word, [])
+
+
+def inflections(word: str) -> set[str]:
+    """A German noun with the endings its title takes in running text (Präsidenten, Außenministers)."""
+    return {word, word + "s", word + "es", word + "en", word + "n"}
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class MaterielConcept:
     code: str
@@ -199,6 +240,7 @@ class DataPack:
     meetings: MeetingRules
     claims: ClaimRules
     materiel: tuple[MaterielConcept, ...]
+    roles: RoleRules
 
     def concept(self, code: str) -> MaterielConcept:
         for concept in self.materiel:
@@ -237,6 +279,7 @@ def load_datapack(root: Path = DEFAULT_DATA_DIR) -> DataPack:
         meetings=_meeting_rules(_read_toml(root / "meetings.toml")),
         claims=_claim_rules(claims_cfg, registry),
         materiel=_materiel(_read_toml(root / "materiel.toml")),
+        roles=_role_rules(_read_toml(root / "roles.toml"), registry),
     )
     for code in [*pack.claims.default_direction, *filter(None, [pack.claims.production_materiel])]:
         try:
@@ -475,6 +518,27 @@ def _claim_rules(cfg: dict, registry: Registry) -> ClaimRules:
         containers=CueSet(quantity.get("containers", [])),
         numbers=dict(quantity.get("numbers", {})),
         default_direction=direction,
+    )
+
+
+def _role_rules(cfg: dict, registry: Registry) -> RoleRules:
+    titles = []
+    for number, table in enumerate(cfg.get("title", []), start=1):
+        holders = []
+        for entry in table.get("holders", []):
+            try:
+                name, start, end = entry
+                holders.append((registry.by_name(name).key, DateValue.from_iso(start), DateValue.from_iso(end) if end else None))
+            except ValueError as err:
+                raise DataPackError(f"roles.toml title {number}: holder {entry!r} is not [name, from, to] with ISO dates ({err})") from None
+        words = frozenset(form for word in table.get("words", []) for form in inflections(word))
+        titles.append(TitleRule(registry.by_name(table["of"]).key, words, tuple(holders)))
+    unknown = cfg.get("unknown_persons", {})
+    return RoleRules(
+        titles=tuple(titles),
+        role_nouns=frozenset(form for word in unknown.get("role_nouns", []) for form in inflections(word)),
+        particles=frozenset(unknown.get("name_particles", [])),
+        affiliation=frozenset(unknown.get("affiliation", [])),
     )
 
 

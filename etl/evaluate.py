@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from etl.datapack import Registry
+from etl.datapack import Registry, slug
 from etl.errors import NewskgError
 from etl.model import ArticleRecords, Attribution, DateValue
 
@@ -174,16 +174,18 @@ def load_gold(folder: Path, registry: Registry) -> dict[str, GoldArticle]:
 
 
 def _key(name: str, registry: Registry) -> str:
+    """The registry key of a gold name; a name the registry does not know is compared as the
+    key a person introduced by the article would get."""
     if name in (AUTHOR, UNNAMED):
         return name
     try:
         return registry.by_name(name).key
     except NewskgError:
-        raise GoldError(f"gold names {name!r}, which the registry does not know") from None
+        return slug(name)
 
 
 def _state(key: str, registry: Registry) -> str:
-    if key in (AUTHOR, UNNAMED):
+    if key in (AUTHOR, UNNAMED) or key not in registry.entities:
         return key
     return registry.state_of(key) or key
 
@@ -232,9 +234,10 @@ def evaluate(records: Sequence[ArticleRecords], gold: dict[str, GoldArticle], re
             unmatched.append(record.article.source)
             continue
         report = ArticleReport(record.article.source)
-        report.scores["actors"] = _actors(record, expected, registry, report)
-        report.scores["meetings"] = _meetings(record, expected, registry, report)
-        report.scores["claims"], report.scores["transfers"] = _claims(record, expected, registry, report, stance, materiel)
+        known = replace(registry, entities=_known(record, registry)) if record.entities else registry
+        report.scores["actors"] = _actors(record, expected, known, report)
+        report.scores["meetings"] = _meetings(record, expected, known, report)
+        report.scores["claims"], report.scores["transfers"] = _claims(record, expected, known, report, stance, materiel)
         for kind, score in report.scores.items():
             totals[kind].add(score)
         published.total += 1
@@ -245,8 +248,13 @@ def evaluate(records: Sequence[ArticleRecords], gold: dict[str, GoldArticle], re
     return Evaluation(totals, stance, materiel, published, reports, unmatched)
 
 
+def _known(record: ArticleRecords, registry: Registry) -> dict:
+    return {**registry.entities, **{e.key: e for e in record.entities}}
+
+
 def predicted_actors(record: ArticleRecords, registry: Registry) -> set[str]:
-    return {m.entity for m in record.mentions if registry.get(m.entity).kind.is_actor}
+    known = _known(record, registry)
+    return {m.entity for m in record.mentions if known[m.entity].kind.is_actor}
 
 
 def _actors(record: ArticleRecords, expected: GoldArticle, registry: Registry, report: ArticleReport) -> Score:
@@ -254,8 +262,9 @@ def _actors(record: ArticleRecords, expected: GoldArticle, registry: Registry, r
     first = {}
     for mention in record.mentions:
         first.setdefault(mention.entity, mention.evidence.quote)
-    report.misses += [f"actor {registry.get(k).name}" for k in sorted(expected.actors - found)]
-    report.false_alarms += [f"actor {registry.get(k).name} («{first[k]}»)" for k in sorted(found - expected.actors)]
+    known = _known(record, registry)
+    report.misses += [f"actor {known[k].name if k in known else k}" for k in sorted(expected.actors - found)]
+    report.false_alarms += [f"actor {known[k].name} («{first[k]}»)" for k in sorted(found - expected.actors)]
     return Score(len(found & expected.actors), len(found - expected.actors), len(expected.actors - found))
 
 

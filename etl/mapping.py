@@ -113,11 +113,14 @@ def map_records(records: Sequence[ArticleRecords], pack: DataPack, vocabulary: G
     """The named graph of each article and the registry graph of every entity they use."""
     named: dict[URIRef, Graph] = {}
     used: set[str] = set()
+    known = dict(pack.registry.entities)
     for record in records:
-        graph = _article_graph(record, pack)
+        known.update({entity.key: entity for entity in record.entities})
+    for record in records:
+        graph = _article_graph(record, known)
         named[graph_iri(record.article.key)] = graph
         used |= _entities_used(record)
-    named[REGISTRY_GRAPH] = _registry_graph(used, pack, vocabulary)
+    named[REGISTRY_GRAPH] = _registry_graph(used, known, vocabulary)
     return MappedGraphs(named)
 
 
@@ -132,7 +135,7 @@ def _entities_used(record: ArticleRecords) -> set[str]:
     return used
 
 
-def _article_graph(record: ArticleRecords, pack: DataPack) -> Graph:
+def _article_graph(record: ArticleRecords, known: dict[str, Entity]) -> Graph:
     graph = Graph()
     article = record.article
     node = article_iri(article.key)
@@ -151,9 +154,9 @@ def _article_graph(record: ArticleRecords, pack: DataPack) -> Graph:
         add((node, NKG.publicationTime, _time(graph, record.published)))
     _add_mentions(graph, record, node)
     for meeting in record.meetings:
-        _add_meeting(graph, meeting, article, node, pack)
+        _add_meeting(graph, meeting, article, node, known)
     for claim in record.claims:
-        _add_claim(graph, claim, article, node, pack)
+        _add_claim(graph, claim, article, node, known)
     return graph
 
 
@@ -206,7 +209,7 @@ def _add_mentions(graph: Graph, record: ArticleRecords, article_node: URIRef) ->
             graph.add((node, NKG.hasEvidence, _evidence(graph, record.article, mention.evidence, article_node)))
 
 
-def _add_meeting(graph: Graph, meeting: Meeting, article: Article, article_node: URIRef, pack: DataPack) -> None:
+def _add_meeting(graph: Graph, meeting: Meeting, article: Article, article_node: URIRef, known: dict[str, Entity]) -> None:
     node = meeting_iri(meeting)
     add = graph.add
     add((node, RDF.type, NKG.Meeting))
@@ -217,9 +220,8 @@ def _add_meeting(graph: Graph, meeting: Meeting, article: Article, article_node:
     add((node, NKG.hasTime, _time(graph, meeting.date)))
     add((node, NKG.meetingStatus, STATUS[meeting.status.value]))
     add((node, PROV.wasDerivedFrom, article_node))
-    registry = pack.registry
-    names_en = ", ".join(registry.get(p).name for p in meeting.participants)
-    names_de = ", ".join(registry.get(p).label_de for p in meeting.participants)
+    names_en = ", ".join(known[p].name for p in meeting.participants)
+    names_de = ", ".join(known[p].label_de for p in meeting.participants)
     add((node, RDFS.label, Literal(f"Meeting of {names_en} ({meeting.date.iso}, {meeting.status.value})", lang="en")))
     add((node, RDFS.label, Literal(f"Treffen von {names_de} ({meeting.date.iso})", lang="de")))
     for evidence in meeting.evidence:
@@ -230,7 +232,7 @@ _SPEAKER_NAMES = {Attribution.AUTHOR: ("the article", "der Artikel"), Attributio
 _STANCE_DE = {Stance.ASSERTS: "behauptet", Stance.DENIES: "bestreitet", Stance.SPECULATES: "vermutet"}
 
 
-def _add_claim(graph: Graph, claim: Claim, article: Article, article_node: URIRef, pack: DataPack) -> None:
+def _add_claim(graph: Graph, claim: Claim, article: Article, article_node: URIRef, known: dict[str, Entity]) -> None:
     node = claim_iri(claim, article)
     add = graph.add
     add((node, RDF.type, NKG.ArmsTransferClaim))
@@ -251,13 +253,10 @@ def _add_claim(graph: Graph, claim: Claim, article: Article, article_node: URIRe
     if claim.claim_date:
         add((node, NKG.claimTime, _time(graph, claim.claim_date)))
     add((node, PROV.wasDerivedFrom, article_node))
-    registry = pack.registry
     speaker_en, speaker_de = (
-        (registry.get(claim.claimant).name, registry.get(claim.claimant).label_de)
-        if claim.attribution is Attribution.NAMED
-        else _SPEAKER_NAMES[claim.attribution]
+        (known[claim.claimant].name, known[claim.claimant].label_de) if claim.attribution is Attribution.NAMED else _SPEAKER_NAMES[claim.attribution]
     )
-    supplier, recipient = registry.get(claim.supplier), registry.get(claim.recipient)
+    supplier, recipient = known[claim.supplier], known[claim.recipient]
     what = ", ".join(claim.materiel)
     add((node, RDFS.label, Literal(f"{speaker_en} {claim.stance.value}: {supplier.name} → {recipient.name} ({what})", lang="en")))
     add((node, RDFS.label, Literal(f"{speaker_de} {_STANCE_DE[claim.stance]}: {supplier.label_de} → {recipient.label_de} ({what})", lang="de")))
@@ -268,13 +267,12 @@ def _add_claim(graph: Graph, claim: Claim, article: Article, article_node: URIRe
 # ---------------------------------------------------------------- the registry graph
 
 
-def _registry_graph(used: Iterable[str], pack: DataPack, vocabulary: Graph) -> Graph:
+def _registry_graph(used: Iterable[str], known: dict[str, Entity], vocabulary: Graph) -> Graph:
     graph = Graph()
-    registry = pack.registry
     keys = set(used)
-    keys |= {registry.get(k).state for k in list(keys) if registry.get(k).state}
+    keys |= {known[k].state for k in list(keys) if known[k].state}
     for key in sorted(keys):
-        _describe(graph, registry.get(key))
+        _describe(graph, known[key])
     for concept in set(vocabulary.subjects(RDF.type, SKOS.Concept)) | set(vocabulary.subjects(RDF.type, SKOS.ConceptScheme)):
         for predicate, value in vocabulary.predicate_objects(concept):
             if predicate in _CONCEPT_PREDICATES:
@@ -292,3 +290,5 @@ def _describe(graph: Graph, entity: Entity) -> None:
         graph.add((node, NKG.linkConfidence, Literal(entity.confidence)))
     if entity.state and entity.state != entity.key:
         graph.add((node, NKG.belongsToState, entity_iri(entity.state)))
+    if entity.role:
+        graph.add((node, NKG.role, Literal(entity.role, lang="de")))

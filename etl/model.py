@@ -216,6 +216,7 @@ class Entity:
     state: str | None
     aliases: tuple[str, ...]
     confidence: str = "unverified"
+    role: str | None = None  # for a person the registry does not know: the role the article gives
 
 
 # ---------------------------------------------------------------- extracted facts
@@ -303,7 +304,7 @@ class ArticleRecords:
     mentions: tuple[Mention, ...]
     meetings: tuple[Meeting, ...]
     claims: tuple[Claim, ...]
-    notes: tuple[str, ...] = field(default=())
+    entities: tuple[Entity, ...] = field(default=())  # persons the registry does not know
 
     @property
     def entity_keys(self) -> tuple[str, ...]:

@@ -55,6 +55,7 @@ class NKG(DefinedNamespace):
     mentionForm: URIRef
     belongsToState: URIRef
     linkConfidence: URIRef
+    role: URIRef
     # meetings
     participant: URIRef
     place: URIRef

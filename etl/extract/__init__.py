@@ -20,6 +20,7 @@ def extract(article: Article, pack: DataPack) -> ArticleRecords:
         mentions=_mentions(doc),
         meetings=find_meetings(doc),
         claims=find_claims(doc),
+        entities=doc.new_entities,
     )
 
 

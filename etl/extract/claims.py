@@ -166,7 +166,7 @@ def _transfer(doc: Document, sentence: Sentence, materiel: list[_Term], speeches
         for f in doc.entities_in(sentence)
         if f.is_actor
         and part_start <= f.start < part_end
-        and f.entity not in doc.pack.registry.media
+        and f.entity not in doc.registry.media
         and not f.locative
         and not any(a <= f.start < b for a, b in speakers)
     ]
@@ -188,7 +188,7 @@ def _transfer(doc: Document, sentence: Sentence, materiel: list[_Term], speeches
             recipient = recipient or dative
         else:
             recipient = recipient or subject
-    if supplier is None and recipient is None and not any(s.claimant in doc.pack.registry.entities for s in speeches):
+    if supplier is None and recipient is None and not any(s.claimant in doc.registry.entities for s in speeches):
         return None  # no party named at all: a heading like "Waffen gekauft" claims nothing checkable
     codes = _codes(doc, sentence, materiel, verb)
     supplier_key, recipient_key = _fill_direction(
@@ -288,7 +288,7 @@ def _distinct(found: list[Found]) -> list[Found]:
 
 def _party(doc: Document, entity: str) -> str:
     """Who supplies or receives: a state, or an independent armed group; anyone else counts for their state."""
-    registry = doc.pack.registry
+    registry = doc.registry
     if registry.get(entity).kind is EntityKind.STATE or entity in registry.independent:
         return entity
     return registry.state_of(entity) or entity

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from etl.datapack import DataPack
+from etl.datapack import DataPack, Registry
 from etl.extract.dates import DateMention, estimate_publication, find_dates, infer_publication
 from etl.extract.entities import Found, find_entities
+from etl.extract.roles import find_role_mentions
 from etl.extract.text import Sentence, split_sentences
-from etl.model import Article, DateValue, Evidence
+from etl.model import Article, DateValue, Entity, Evidence
 
 
 @dataclass(frozen=True, eq=False)
 class Document:
     article: Article
     pack: DataPack
+    registry: Registry  # the pack's registry and the persons this article introduces
+    new_entities: tuple[Entity, ...]
     sentences: tuple[Sentence, ...]
     entities: tuple[Found, ...]
     dates: tuple[DateMention, ...]
@@ -44,14 +47,17 @@ class Document:
         return self.article.text[sentence.start : sentence.end]
 
     def state_of(self, entity: str) -> str | None:
-        return self.pack.registry.state_of(entity)
+        return self.registry.state_of(entity)
 
 
 def analyse(article: Article, pack: DataPack) -> Document:
     sentences = split_sentences(article, pack.text)
     skip = _dateline_spans(article, pack)
-    entities = find_entities(sentences, pack.registry, pack.text, skip)
     published = article.published or infer_publication(article.text, sentences, pack.dates) or estimate_publication(article.text, sentences, pack.dates)
+    entities = list(find_entities(sentences, pack.registry, pack.text, skip))
+    by_role, people = find_role_mentions(sentences, entities, pack.registry, pack.roles, published)
+    entities = sorted([*entities, *by_role], key=lambda f: f.start)
+    registry = replace(pack.registry, entities={**pack.registry.entities, **people}) if people else pack.registry
     dates = find_dates(article.text, sentences, published, pack.dates)
     by_sentence: dict[int, list[Found]] = defaultdict(list)
     for found in entities:
@@ -59,7 +65,7 @@ def analyse(article: Article, pack: DataPack) -> Document:
     dates_by_sentence: dict[int, list[DateMention]] = defaultdict(list)
     for date in dates:
         dates_by_sentence[date.sentence].append(date)
-    return Document(article, pack, sentences, entities, dates, published, dict(by_sentence), dict(dates_by_sentence))
+    return Document(article, pack, registry, tuple(people.values()), sentences, tuple(entities), dates, published, dict(by_sentence), dict(dates_by_sentence))
 
 
 def _dateline_spans(article: Article, pack: DataPack) -> tuple[tuple[int, int], ...]:

@@ -153,7 +153,7 @@ def _read(doc: Document, sentence: Sentence, trigger: re.Match[str]) -> _Reading
     places: list[Found] = []
     spans = [trigger.start(), trigger.end()]
     for found in in_part:
-        if found.entity in doc.pack.registry.media or _is_origin(sentence, found):
+        if found.entity in doc.registry.media or _is_origin(sentence, found):
             continue
         if found.is_place or _visit_target(sentence, found, visits):
             places.append(found)
@@ -277,8 +277,8 @@ def _best_place(doc: Document, places: list[Found]) -> str | None:
 def _as_place(doc: Document, found: Found) -> str:
     """A capital standing for its government in a visit sentence is the city itself."""
     if found.form is MentionForm.METONYM:
-        for alias in doc.pack.registry.named(doc.text[found.start : found.end]):
-            if doc.pack.registry.get(alias.entity).kind.is_place:
+        for alias in doc.registry.named(doc.text[found.start : found.end]):
+            if doc.registry.get(alias.entity).kind.is_place:
                 return alias.entity
     return found.entity
 
@@ -289,8 +289,8 @@ def _compound_visit_target(doc: Document, word: str) -> str | None:
     for ending in _VISIT_NOUN_ENDINGS:
         if lowered.endswith(ending) and len(word) > len(ending) + 2:
             stem = word[: -len(ending)].rstrip("-")
-            for alias in doc.pack.registry.named(stem):
-                entity = doc.pack.registry.get(alias.entity)
+            for alias in doc.registry.named(stem):
+                entity = doc.registry.get(alias.entity)
                 if alias.form is MentionForm.NAME and (entity.kind.is_place or entity.kind is EntityKind.STATE):
                     return alias.entity
     return None
@@ -299,7 +299,7 @@ def _compound_visit_target(doc: Document, word: str) -> str | None:
 def _consolidate(doc: Document, participants: list[str], place: str | None) -> list[str]:
     """Distinct participants; a state drops out where one of its people takes part; the host
     state of the place joins where none of its people does."""
-    registry = doc.pack.registry
+    registry = doc.registry
     keys = list(dict.fromkeys(participants))
     host = registry.state_of(place) if place else None
     if host and keys and not any(registry.state_of(k) == host for k in keys):
@@ -370,7 +370,7 @@ def _same_meeting(a: _Draft, b: _Draft, doc: Document) -> bool:
 def _finer_place(doc: Document, a: str | None, b: str | None) -> str | None:
     if a is None or b is None:
         return a or b
-    rank = lambda key: _PLACE_RANK.get(doc.pack.registry.get(key).kind, 9)  # noqa: E731
+    rank = lambda key: _PLACE_RANK.get(doc.registry.get(key).kind, 9)  # noqa: E731
     return b if rank(b) < rank(a) else a
 
 
