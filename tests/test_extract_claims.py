@@ -95,3 +95,36 @@ def test_claim_evidence_is_exact_and_inside_the_text(extract_text):
     (evidence,) = claim.evidence
     assert record.article.original[evidence.start : evidence.end] == evidence.quote
     assert "beschuldigten die USA" in evidence.quote and "geliefert" in evidence.quote
+
+
+def test_a_source_taking_up_the_transfer_before(extract_text):
+    text = "Verdacht\n\nDie Russen wollten nordkoreanische Waffen kaufen. Und das taten sie nach amerikanischen Erkenntnissen auch."
+    assert ("named", "united-states", "asserts", "north-korea", "russia") in _tuples(_claims(extract_text, text))
+
+
+def test_a_need_alone_is_no_claim_but_sets_what_the_next_sentence_delivers(extract_text):
+    assert _claims(extract_text, "Bedarf\n\nRussland braucht Artilleriegranaten.") == ()
+    (claim,) = _claims(extract_text, "Bedarf\n\nRussland braucht Artilleriegranaten. Die kann Nordkorea liefern.")
+    assert (claim.supplier, claim.recipient, claim.materiel, claim.stance) == ("north-korea", "russia", ("artillery-ammunition",), Stance.SPECULATES)
+    (claim,) = _claims(extract_text, "Bedarf\n\nRussland braucht Artilleriegranaten aus Nordkorea.")
+    assert (claim.supplier, claim.recipient) == ("north-korea", "russia")
+
+
+def test_roles_are_read_within_the_part_of_the_sentence(extract_text):
+    text = "Partner\n\nRussland kauft Munition aus Nordkorea – das macht Putin zum Partner für Kim Jong Un."
+    assert _tuples(_claims(extract_text, text)) == {("author", None, "asserts", "north-korea", "russia")}
+
+
+def test_a_heading_naming_no_party_claims_nothing(extract_text):
+    assert _claims(extract_text, "Einleitung\n\nWaffen für den Krieg gekauft\n\nDer Text geht weiter.") == ()
+
+
+def test_reported_speech_goes_on_in_the_subjunctive(extract_text):
+    text = "Analyse\n\nVictor Cha befürchtet eine enge Partnerschaft. Nordkorea könne nicht ewig Munition an Russland liefern."
+    (claim,) = _claims(extract_text, text)
+    assert (claim.claimant, claim.stance, claim.supplier, claim.recipient) == ("victor-cha", Stance.ASSERTS, "north-korea", "russia")
+
+
+def test_helping_to_produce_is_a_transfer_of_technology(extract_text):
+    (claim,) = _claims(extract_text, "Hilfe\n\nLaut Cha helfen die Russen Nordkorea dabei, mehr Munition zu produzieren.")
+    assert (claim.supplier, claim.recipient, claim.materiel) == ("russia", "north-korea", ("military-technology",))

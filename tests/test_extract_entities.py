@@ -60,3 +60,29 @@ def test_mention_evidence_is_the_exact_words(extract_text):
     for mention in record.mentions:
         assert original[mention.evidence.start : mention.evidence.end] == mention.evidence.quote
     assert {m.evidence.quote for m in record.mentions} == {"Wladimir Putin", "Kim Jong-un"}
+
+
+def test_names_joined_in_a_compound(extract_text):
+    mentioned = _mentioned(extract_text, "Bündnis\n\nDas Trio Japan-Südkorea-USA rückt zusammen, der Russland-Afrika-Gipfel weniger.")
+    assert {"japan", "south-korea", "united-states", "russia"} <= mentioned
+    assert "north-korea" not in _mentioned(extract_text, "Experten\n\nDie Nordkorea-Experten sind sich uneins.")
+
+
+def test_a_state_inside_an_event_name_is_mentioned(extract_text):
+    assert "ukraine" in _mentioned(extract_text, "Krieg\n\nRussland braucht Granaten für seinen Krieg gegen die Ukraine.")
+
+
+def test_an_adjective_before_a_state_noun_stands_for_the_state(extract_text):
+    assert "china" in _mentioned(extract_text, "Feier\n\nEine chinesische Delegation reiste nach Pjöngjang.")
+    assert "china" not in _mentioned(extract_text, "Feier\n\nEin chinesischer Koch reiste nach Pjöngjang.")
+
+
+def test_a_bare_ministry_is_the_one_of_the_state_in_context(extract_text):
+    assert "ministry-of-foreign-affairs-of-russia" in _mentioned(extract_text, "Moskau\n\nDie Sprecherin des Außenministeriums in Moskau schwieg.")
+    assert "ministry-of-national-defence-of-north-korea" in _mentioned(extract_text, "Pjöngjang\n\nDas Verteidigungsministerium Nordkoreas schwieg.")
+    record = extract_text("Konferenz\n\nRussland lud ein. Russland und Nordkorea feiern. Eine vom Verteidigungsministerium organisierte Feier.")
+    assert "ministry-of-defence-of-russia" in {m.entity for m in record.mentions}
+
+
+def test_an_acronym_glued_to_the_next_word_is_still_found(extract_text):
+    assert "tass" in _mentioned(extract_text, "Meldung\n\nNach Angaben der Agentur TASSZu diesem Anlass kamen viele.")

@@ -77,3 +77,54 @@ def test_questions_and_denials_of_a_meeting_are_not_meetings(extract_text):
     assert _meetings(extract_text, "Frage\n\nTrifft Putin bald Kim Jong Un in Pjöngjang?") == ()
     assert _meetings(extract_text, "Absage\n\nEin Treffen zwischen Putin und Kim Jong Un wurde abgesagt.") == ()
     assert _meetings(extract_text, "Nichts\n\nPutin lobte Kim Jong Un.") == ()
+
+
+def test_attendance_in_the_next_sentence_joins_the_meeting(extract_text):
+    text = (
+        "Konferenz\n\nPutin versammelte am Dienstag Vertreter vieler Länder zu einer Konferenz in Moskau. "
+        "Zu diesem Anlass waren China, Iran und Pakistan anwesend."
+    )
+    (meeting,) = _meetings(extract_text, text, date="2023-08-17")
+    assert meeting.participants == ("china", "iran", "pakistan", "vladimir-putin")
+    assert meeting.place == "moscow" and meeting.date == DateValue(2023, 8, 15)
+    assert len(meeting.evidence) == 2
+
+
+def test_between_names_exactly_who_met_and_a_numbered_group_takes_up_states(extract_text):
+    text = (
+        "Gipfel\n\nJapan, Südkorea und die USA rücken zusammen. Putin äußerte sich kurz vor einem Gipfeltreffen am Freitag "
+        "in Washington zwischen den Staats- und Regierungschefs dieser drei Länder."
+    )
+    (meeting,) = _meetings(extract_text, text, date="2023-08-15")
+    assert meeting.participants == ("japan", "south-korea", "united-states")
+    assert meeting.status is MeetingStatus.PLANNED and meeting.date == DateValue(2023, 8, 18)
+
+
+def test_an_actor_compared_with_is_not_a_participant(extract_text):
+    (meeting,) = _meetings(extract_text, "Feier\n\nEine chinesische Delegation überreichte ebenso wie Schoigu Machthaber Kim einen Brief.", date="2023-07")
+    assert meeting.participants == ("china", "kim-jong-un")
+
+
+def test_a_pronoun_and_an_earlier_date_carry_into_the_next_sentence(extract_text):
+    text = "Reise\n\nEs ist der erste Auslandsbesuch Kims seit April 2019. Auch da reiste er nach Wladiwostok."
+    meetings = _meetings(extract_text, text, date="2023-09")
+    assert [(m.participants, m.date, m.status) for m in meetings] == [(("kim-jong-un", "russia"), DateValue(2019, 4), MeetingStatus.HELD)]
+
+
+def test_a_visit_under_way_carries_its_place_and_status(extract_text):
+    text = "Besuch\n\nChoe Son Hui ist jetzt in Moskau. Von Montag bis Mittwoch ist Choes Besuch bei ihrem Amtskollegen Sergej Lawrow angesetzt."
+    (meeting,) = _meetings(extract_text, text, date="2024-01")
+    assert meeting.place == "moscow" and meeting.status is MeetingStatus.ONGOING
+    assert meeting.participants == ("choe-son-hui", "sergey-lavrov")
+
+
+def test_a_place_named_without_the_participants_does_not_carry(extract_text):
+    text = "Gipfel\n\nDer Gipfel fand in Sankt Petersburg statt. Kim und Schoigu hätten sich verständigt, hieß es."
+    (meeting,) = _meetings(extract_text, text, date="2023-07")
+    assert meeting.place is None
+
+
+def test_the_tense_of_the_dates_own_clause_counts(extract_text):
+    text = "Treffen\n\nChoe Son Hui und Sergej Lawrow werden dort anknüpfen, wo sie im Oktober aufgehört haben, als Lawrow Pjöngjang besuchte."
+    (meeting,) = _meetings(extract_text, text, date="2024-01")
+    assert meeting.date == DateValue(2023, 10) and meeting.status is MeetingStatus.HELD and meeting.place == "pyongyang"

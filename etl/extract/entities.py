@@ -168,15 +168,17 @@ def _compound_parts(sentence: Sentence, i: int, index: AliasIndex, registry: Reg
 
 
 def _names_inside(sentence: Sentence, first: int, stop: int, index: AliasIndex, registry: Registry, rules: TextRules) -> list[Found]:
-    """A state or place named inside an event's name ("Krieg gegen die Ukraine")."""
+    """A state or place named inside an event's name ("Krieg gegen die Ukraine", "Russland-Afrika-Gipfel")."""
     out = []
     for position in range(first, stop):
-        candidates = index.entries.get((sentence.tokens[position].text,))
-        names = [c for c in candidates or () if c[1] is MentionForm.NAME and (registry.get(c[0]).kind is EntityKind.STATE or registry.get(c[0]).kind.is_place)]
-        if names:
-            token = sentence.tokens[position]
-            locative = _is_locative(sentence, position, rules)
-            out.append(Found(names[0][0], registry.get(names[0][0]).kind, MentionForm.NAME, token.start, token.end, sentence.index, position, position, locative))
+        token = sentence.tokens[position]
+        for part in re.finditer(r"[^-]+", token.text):
+            candidates = index.entries.get((part.group(0),))
+            names = [c for c in candidates or () if c[1] is MentionForm.NAME and (registry.get(c[0]).kind is EntityKind.STATE or registry.get(c[0]).kind.is_place)]
+            if names:
+                locative = _is_locative(sentence, position, rules)
+                start, end = token.start + part.start(), token.start + part.end()
+                out.append(Found(names[0][0], registry.get(names[0][0]).kind, MentionForm.NAME, start, end, sentence.index, position, position, locative))
     return out
 
 
