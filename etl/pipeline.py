@@ -10,6 +10,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from etl import rdfio, resources
+from etl.coref import corefer
 from etl.datapack import DEFAULT_DATA_DIR, DataPack, load_datapack
 from etl.extract import extract
 from etl.mapping import MappedGraphs, graph_iri, map_records
@@ -83,7 +84,7 @@ def run(config: RunConfig) -> RunResult:
     records = _extract_all(config, pack, result)
     if not records:
         return result
-    mapped = map_records(records, pack, vocabulary.ontology)
+    mapped = map_records(corefer(records, pack.registry), pack, vocabulary.ontology)
     union = mapped.union()
     result.triples = len(union)
     result.named_graphs = len(mapped.named)

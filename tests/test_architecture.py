@@ -17,6 +17,7 @@ LAYERS = {
     "etl.sources": 3,
     "etl.extract": 4,
     "etl.mapping": 5,
+    "etl.coref": 5,
     "etl.rdfio": 5,
     "etl.validate": 5,
     "etl.query": 6,

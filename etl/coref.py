@@ -1,0 +1,161 @@
+"""Cross-document coreference: a meeting or a named source's claim reported by several
+articles becomes one fact, with every reporting article and every evidence span.
+
+Meetings are the same when their participants belong to the same states, their dates agree at
+the coarser precision and their places do not contradict each other; the fact takes the most
+specific place, the most precise date, the persons (rather than states) named anywhere, and the
+status the latest article reports (a meeting planned in one article and held in a later one
+was held). Claims are the same when the claimant, stance, supplier and recipient agree and the
+claim dates do not contradict each other; the fact takes the most precise date and all the
+materiel. The author's own and unnamed sources' claims stay with their article.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from etl.datapack import Registry
+from etl.model import ArticleRecords, Attribution, Claim, DateValue, Entity, EntityKind, Meeting, MeetingStatus
+
+_PLACE_RANK = {EntityKind.FACILITY: 0, EntityKind.CITY: 1, EntityKind.REGION: 2, EntityKind.STATE: 3}
+_STATUS_RANK = {MeetingStatus.HELD: 2, MeetingStatus.ONGOING: 1, MeetingStatus.PLANNED: 0}
+
+
+@dataclass
+class _MeetingCluster:
+    states: frozenset[str]
+    date: DateValue
+    place: str | None
+    members: list[tuple[ArticleRecords, Meeting]] = field(default_factory=list)
+
+
+@dataclass
+class _ClaimCluster:
+    key: tuple
+    date: DateValue | None
+    members: list[tuple[ArticleRecords, Claim]] = field(default_factory=list)
+
+
+def corefer(records: Sequence[ArticleRecords], registry: Registry) -> list[ArticleRecords]:
+    """The records with each meeting and named claim replaced by the fact all its reports share."""
+    known = dict(registry.entities)
+    for record in records:
+        known.update({e.key: e for e in record.entities})
+    meetings = _canonical_meetings(records, known)
+    claims = _canonical_claims(records)
+    out = []
+    for record in records:
+        out.append(
+            replace(
+                record,
+                meetings=_dedupe_meetings([meetings[id(m)] for m in record.meetings]),
+                claims=_dedupe_claims([claims.get(id(c), c) for c in record.claims]),
+            )
+        )
+    return out
+
+
+def _state(key: str, known: dict[str, Entity]) -> str:
+    entity = known[key]
+    return key if entity.kind is EntityKind.STATE else (entity.state or key)
+
+
+def _order(record: ArticleRecords) -> tuple:
+    """Articles in content order, so the outcome does not depend on file names or order."""
+    return (record.published.first_day() if record.published else DateValue(1).first_day(), record.article.key)
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def _canonical_meetings(records: Sequence[ArticleRecords], known: dict[str, Entity]) -> dict[int, Meeting]:
+    members = [(r, m) for r in records for m in r.meetings]
+    members.sort(key=lambda rm: (-rm[1].date.precision.rank, rm[1].date.iso, _order(rm[0])))
+    clusters: list[_MeetingCluster] = []
+    for record, meeting in members:
+        states = frozenset(_state(p, known) for p in meeting.participants)
+        cluster = next((c for c in clusters if c.states == states and c.date.compatible(meeting.date) and _places_agree(c.place, meeting.place, known)), None)
+        if cluster is None:
+            cluster = _MeetingCluster(states, meeting.date, meeting.place)
+            clusters.append(cluster)
+        cluster.place = _finer_place(cluster.place, meeting.place, known)
+        cluster.members.append((record, meeting))
+    canonical: dict[int, Meeting] = {}
+    for cluster in clusters:
+        fact = _meeting_fact(cluster, known)
+        for _, meeting in cluster.members:
+            canonical[id(meeting)] = replace(fact, evidence=meeting.evidence)
+    return canonical
+
+
+def _places_agree(a: str | None, b: str | None, known: dict[str, Entity]) -> bool:
+    return a is None or b is None or a == b or _state(a, known) == _state(b, known)
+
+
+def _finer_place(a: str | None, b: str | None, known: dict[str, Entity]) -> str | None:
+    if a is None or b is None:
+        return a or b
+    rank = lambda key: (_PLACE_RANK.get(known[key].kind, 9), key)  # noqa: E731
+    return min(a, b, key=rank)
+
+
+def _meeting_fact(cluster: _MeetingCluster, known: dict[str, Entity]) -> Meeting:
+    participants = {p for _, m in cluster.members for p in m.participants}
+    represented = {known[p].state for p in participants if known[p].kind is not EntityKind.STATE}
+    participants = {p for p in participants if known[p].kind is not EntityKind.STATE or p not in represented}
+    date = max((m.date for _, m in cluster.members), key=lambda d: (d.precision.rank, d.iso))
+    latest = max(cluster.members, key=lambda rm: (_order(rm[0]), _STATUS_RANK[rm[1].status]))
+    return Meeting(tuple(sorted(participants)), cluster.place, date, latest[1].status, ())
+
+
+def _dedupe_meetings(meetings: list[Meeting]) -> tuple[Meeting, ...]:
+    """Two reports in one article of the same fact: one meeting with both evidence spans."""
+    merged: dict[tuple, Meeting] = {}
+    for meeting in meetings:
+        key = (meeting.participants, meeting.place, meeting.date, meeting.status)
+        if key in merged:
+            meeting = replace(meeting, evidence=tuple(sorted(set(merged[key].evidence) | set(meeting.evidence))))
+        merged[key] = meeting
+    return tuple(merged.values())
+
+
+# ---------------------------------------------------------------- claims
+
+
+def _canonical_claims(records: Sequence[ArticleRecords]) -> dict[int, Claim]:
+    members = [(r, c) for r in records for c in r.claims if c.attribution is Attribution.NAMED]
+    members.sort(key=lambda rc: (-(rc[1].claim_date.precision.rank if rc[1].claim_date else -1), rc[1].claim_date.iso if rc[1].claim_date else "", _order(rc[0])))
+    clusters: list[_ClaimCluster] = []
+    for record, claim in members:
+        key = (claim.claimant, claim.stance, claim.supplier, claim.recipient)
+        cluster = next((c for c in clusters if c.key == key and (c.date is None or claim.claim_date is None or c.date.compatible(claim.claim_date))), None)
+        if cluster is None:
+            cluster = _ClaimCluster(key, claim.claim_date)
+            clusters.append(cluster)
+        cluster.date = cluster.date or claim.claim_date
+        cluster.members.append((record, claim))
+    canonical: dict[int, Claim] = {}
+    for cluster in clusters:
+        ordered = sorted(cluster.members, key=lambda rc: _order(rc[0]))
+        materiel = tuple(sorted({code for _, c in ordered for code in c.materiel}))
+        quantity = next((c.quantity for _, c in ordered if c.quantity), None)
+        for _, claim in cluster.members:
+            canonical[id(claim)] = replace(claim, materiel=materiel, quantity=quantity, claim_date=cluster.date)
+    return canonical
+
+
+def _dedupe_claims(claims: list[Claim]) -> tuple[Claim, ...]:
+    merged: dict[tuple, Claim] = {}
+    for claim in claims:
+        key = (claim.attribution, claim.claimant, claim.stance, claim.supplier, claim.recipient, claim.claim_date)
+        if key in merged:
+            known = merged[key]
+            claim = replace(
+                known,
+                materiel=tuple(dict.fromkeys([*known.materiel, *claim.materiel])),
+                evidence=tuple(sorted(set(known.evidence) | set(claim.evidence))),
+                quantity=known.quantity or claim.quantity,
+            )
+        merged[key] = claim
+    return tuple(merged.values())
