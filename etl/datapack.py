@@ -157,6 +157,7 @@ class ClaimRules:
     receive: CueSet
     need: CueSet
     hope: CueSet
+    deploy: CueSet
     nouns: CueSet
     help_verbs: CueSet
     production: CueSet
@@ -499,6 +500,7 @@ def _claim_rules(cfg: dict, registry: Registry) -> ClaimRules:
         receive=CueSet(transfer.get("receive", [])),
         need=CueSet(transfer.get("need", [])),
         hope=CueSet(transfer.get("hope", [])),
+        deploy=CueSet(transfer.get("deploy", [])),
         nouns=CueSet(transfer.get("nouns", [])),
         help_verbs=CueSet(transfer.get("help_verbs", [])),
         production=CueSet(transfer.get("production", [])),

@@ -128,3 +128,46 @@ def test_reported_speech_goes_on_in_the_subjunctive(extract_text):
 def test_helping_to_produce_is_a_transfer_of_technology(extract_text):
     (claim,) = _claims(extract_text, "Hilfe\n\nLaut Cha helfen die Russen Nordkorea dabei, mehr Munition zu produzieren.")
     assert (claim.supplier, claim.recipient, claim.materiel) == ("russia", "north-korea", ("military-technology",))
+
+
+def test_hearsay_is_attributed_to_unnamed_sources(extract_text):
+    (claim,) = _claims(extract_text, "Bericht\n\nNordkorea soll Russland Millionen Artilleriegranaten geliefert haben.")
+    assert (claim.attribution, claim.stance, claim.supplier, claim.recipient) == (Attribution.UNNAMED, Stance.ASSERTS, "north-korea", "russia")
+    assert claim.quantity.text == "Millionen Artilleriegranaten"
+
+
+def test_troops_fighting_somewhere_were_sent_to_that_places_state(extract_text):
+    text = "Front\n\nRussland und Nordkorea schweigen. Selenskyj sagte, nordkoreanische Soldaten kämpften bereits in der Region Kursk."
+    (claim,) = _claims(extract_text, text, date="2024-11-05")
+    assert (claim.claimant, claim.supplier, claim.recipient, claim.materiel) == ("volodymyr-zelensky", "north-korea", "russia", ("military-personnel",))
+    assert _claims(extract_text, "Geschichte\n\nSoldaten der Roten Armee und koreanische Patrioten kämpften gemeinsam.") == ()
+
+
+def test_a_denial_without_evidence_words(extract_text):
+    (claim,) = _claims(extract_text, "Dementi\n\nEs gebe keine Beweise für Waffenlieferungen aus Nordkorea an Russland, sagte Peskow.")
+    assert (claim.claimant, claim.stance, claim.supplier, claim.recipient) == ("dmitry-peskov", Stance.DENIES, "north-korea", "russia")
+    (claim,) = _claims(extract_text, "Dementi\n\nKim Yo Jong wies Berichte über Waffenverkäufe an Russland als absurd zurück.")
+    assert (claim.claimant, claim.stance) == ("kim-yo-jong", Stance.DENIES)
+
+
+def test_an_exchange_is_two_claims_in_opposite_directions(extract_text):
+    text = "Tausch\n\nRussland braucht Soldaten. Im Gegenzug für die Truppen erhält Pjöngjang nach Einschätzung von Experten Luftabwehrsysteme und Geld."
+    claims = _claims(extract_text, text, date="2024-11-05")
+    assert {(c.supplier, c.recipient, c.materiel) for c in claims} == {
+        ("russia", "north-korea", ("military-equipment",)),
+        ("north-korea", "russia", ("military-personnel",)),
+    }
+    assert all(c.attribution is Attribution.UNNAMED for c in claims)
+
+
+def test_coordinated_verbs_are_two_transfers(extract_text):
+    claims = _claims(extract_text, "Handel\n\nNordkorea liefert Waffen und bekommt dafür russische Raketentechnologie.")
+    assert {(c.supplier, c.recipient, c.materiel) for c in claims} == {
+        ("north-korea", "russia", ("weapons",)),
+        ("russia", "north-korea", ("missile-technology",)),
+    }
+
+
+def test_a_hypothetical_is_no_claim(extract_text):
+    assert _claims(extract_text, "Szenario\n\nSollte Russland Nordkorea U-Boot-Technologie liefern, würde das die Region destabilisieren.") == ()
+    assert _claims(extract_text, "Szenario\n\nFalls Nordkorea Raketen an Russland liefert, drohen Sanktionen.") == ()

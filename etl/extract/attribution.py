@@ -38,8 +38,12 @@ def speech_acts(doc: Document, sentence: Sentence) -> list[Speech]:
     speeches: list[Speech] = []
     actors = [f for f in doc.entities_in(sentence) if f.refers and not f.locative and not after_preposition(sentence, f)]
     for match in rules.according_to.finditer(text, sentence.start, sentence.end):
-        # the source may sit inside the cue ("nach amerikanischen Erkenntnissen") or follow it
-        found = _actor_after(doc, sentence, match.start(), limit=8) or _actor_before(actors, match.start(), sentence, limit=4)
+        # the source sits inside the cue ("nach amerikanischen Erkenntnissen"), follows it ("laut
+        # Kreml"), or comes before a postposition ("dem Weißen Haus zufolge")
+        if match.group(0).lower().endswith("zufolge"):
+            found = _actor_before(actors, match.start(), sentence, limit=4)
+        else:
+            found = _actor_after(doc, sentence, match.start(), limit=8)
         if found:
             speeches.append(_named(doc, sentence, found, match, denial=False))
     for match in rules.reporting.finditer(text, sentence.start, sentence.end):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from etl.extract.attribution import Speech, after_preposition, clause_bounds, part_with, speaker_spans, speech_acts
+from etl.extract.attribution import CLAUSE_BREAK, Speech, after_preposition, clause_bounds, part_with, speaker_spans, speech_acts
 from etl.extract.document import Document
 from etl.extract.entities import Found
 from etl.extract.text import Sentence
@@ -59,12 +59,13 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
         materiel = _materiel_in(doc, sentence)
         if not materiel and last_materiel and _refers_back(doc, sentence, last_materiel[0]):
             materiel = last_materiel[1]
-        transfer = _transfer(doc, sentence, materiel, speeches) if materiel else None
-        if transfer is None and last_transfer and _refers_back(doc, sentence, last_transfer[0], any_start=True):
+        transfers = _transfers(doc, sentence, materiel, speeches) if materiel else []
+        if not transfers and last_transfer and _refers_back(doc, sentence, last_transfer[0], any_start=True):
             drafts.extend(_taken_up(doc, sentence, speeches, last_transfer[1]))
-        if transfer is not None and _asserted_at_all(doc, sentence):
-            drafts.extend(_claims(doc, sentence, transfer, speeches))
-            last_transfer = (sentence.index, transfer)
+        if transfers and _asserted_at_all(doc, sentence):
+            for transfer in transfers:
+                drafts.extend(_claims(doc, sentence, transfer, speeches))
+            last_transfer = (sentence.index, transfers[0])
         if speeches and not inherited:
             last_speech = (sentence.index, [s for s in speeches if not s.denial] or speeches)
         if materiel:
@@ -151,56 +152,120 @@ def _number(words: str, numbers: dict[str, int]) -> int | None:
 # ---------------------------------------------------------------- what moves, from whom to whom
 
 
-def _transfer(doc: Document, sentence: Sentence, materiel: list[_Term], speeches: list[Speech]) -> _Transfer | None:
+_COORDINATION = re.compile(r",\s*|\s(?:und|sowie|aber|doch)\s")
+
+
+def _transfers(doc: Document, sentence: Sentence, materiel: list[_Term], speeches: list[Speech]) -> list[_Transfer]:
+    """The transfers a sentence reports: one per verb of a coordination ("Nordkorea liefert Waffen
+    und bekommt dafür Technologie"), and one the other way for materiel given in exchange."""
+    inside = [t for t in materiel if sentence.start <= t.start < sentence.end]
+    part = part_with(doc, sentence, inside[0].start if inside else sentence.start, _PART_BREAK)
+    transfers: list[_Transfer] = []
+    subject: Found | None = None
+    for piece in _verb_pieces(doc, part):
+        terms = [t for t in inside if piece[0] <= t.start < piece[1]] if inside else materiel
+        if not terms:
+            continue
+        main, counter = _split_exchange(doc, piece, terms)
+        transfer, found_subject = _transfer(doc, sentence, piece, main or terms, speeches, subject)
+        subject = subject or found_subject
+        if transfer is None:
+            continue
+        transfers.append(transfer)
+        if counter and main:
+            codes = tuple(dict.fromkeys(t.code for t in counter))
+            transfers.append(_Transfer(transfer.recipient, transfer.supplier, codes, None, transfer.start, max(transfer.end, counter[-1].end)))
+    return transfers
+
+
+def _verb_pieces(doc: Document, part: tuple[int, int]) -> list[tuple[int, int]]:
+    """The part cut before each further verb of a coordination ("liefert ... und bekommt ...")."""
+    rules = doc.pack.claims
+    verbs = sorted(
+        (m for cues in (rules.give, rules.receive, rules.hope, rules.deploy) for m in cues.finditer(doc.text, *part)),
+        key=lambda m: m.start(),
+    )
+    cuts = [part[0]]
+    for before, after in zip(verbs, verbs[1:], strict=False):
+        joints = list(_COORDINATION.finditer(doc.text, before.end(), after.start()))
+        if joints:
+            cuts.append(joints[-1].start())
+    cuts.append(part[1])
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _split_exchange(doc: Document, piece: tuple[int, int], terms: list[_Term]) -> tuple[list[_Term], list[_Term]]:
+    """Materiel right after "im Gegenzug für", "gegen" went the other way."""
+    for cue in doc.pack.claims.exchange.finditer(doc.text, *piece):
+        stop = CLAUSE_BREAK.search(doc.text, cue.end(), piece[1])
+        window_end = min(stop.start() if stop else piece[1], cue.end() + 60)
+        counter = [t for t in terms if cue.end() <= t.start < window_end]
+        if counter:
+            return [t for t in terms if t not in counter], counter
+    return terms, []
+
+
+def _transfer(
+    doc: Document, sentence: Sentence, piece: tuple[int, int], materiel: list[_Term], speeches: list[Speech], carried: Found | None
+) -> tuple[_Transfer | None, Found | None]:
     rules = doc.pack.claims
     text = doc.text
-    part_start, part_end = part_with(doc, sentence, materiel[0].start, _PART_BREAK)
+    part_start, part_end = piece
     cues = [("give", m) for m in rules.give.finditer(text, part_start, part_end)]
     cues += [("receive", m) for m in rules.receive.finditer(text, part_start, part_end)]
     cues += [("receive", m) for m in rules.hope.finditer(text, part_start, part_end)]
+    cues += [("deploy", m) for m in rules.deploy.finditer(text, part_start, part_end)]
     cues += [("noun", m) for m in rules.nouns.finditer(text, part_start, part_end)]
     needs = [("receive", m) for m in rules.need.finditer(text, part_start, part_end)]
     speakers = speaker_spans(speeches)
-    actors = [
-        f
-        for f in doc.entities_in(sentence)
-        if f.is_actor
-        and part_start <= f.start < part_end
-        and f.entity not in doc.registry.media
-        and not f.locative
-        and not any(a <= f.start < b for a, b in speakers)
-    ]
+    in_piece = [f for f in doc.entities_in(sentence) if part_start <= f.start < part_end]
+    actors = [f for f in in_piece if f.is_actor and f.entity not in doc.registry.media and not f.locative and not any(a <= f.start < b for a, b in speakers)]
     origin = _supplier_after_materiel(actors, sentence, materiel, rules.supplier_prepositions)
     named_supplier = origin or _prepositional(actors, sentence, rules.supplier_prepositions)
     if named_supplier is not None:
         cues += needs  # "braucht Munition aus Nordkorea" names both sides
     if not cues and origin is None:
-        return None  # materiel alone is no transfer ("Raketentests"), a need alone neither
-    supplier = named_supplier
-    supplier = supplier or _adjective_on_materiel(actors, materiel) or _genitive_after_noun(actors, cues, sentence)
+        return None, None  # materiel alone is no transfer ("Raketentests"), a need alone neither
+    supplier = named_supplier or _adjective_on_materiel(actors, materiel) or _genitive_after_noun(actors, cues, sentence)
     recipient = _prepositional(actors, sentence, rules.recipient_prepositions)
     verb = _main_verb(cues, materiel)
+    subject = None
     if verb is not None:
         taken = {x.entity for x in (supplier, recipient) if x}
         subject, dative = _subject_and_object(doc, sentence, actors, verb[1].start(), taken)
-        if verb[0] == "give":
+        subject = subject or (carried if carried and carried.entity not in taken else None)
+        if verb[0] in ("give", "deploy"):
             supplier = supplier or subject
             recipient = recipient or dative
         else:
             recipient = recipient or subject
-    if supplier is None and recipient is None and not any(s.claimant in doc.registry.entities for s in speeches):
-        return None  # no party named at all: a heading like "Waffen gekauft" claims nothing checkable
+    supplier_key = _party(doc, supplier.entity) if supplier else None
+    recipient_key = _party(doc, recipient.entity) if recipient else None
+    if recipient_key is None and verb is not None and verb[0] == "deploy":
+        recipient_key = _deployment_state(doc, in_piece, supplier_key)
+        if recipient_key is None:
+            return None, subject  # fighting somewhere unnamed says nothing about whom troops were sent to
+    if supplier_key is None and recipient_key is None and not any(s.claimant in doc.registry.entities for s in speeches):
+        return None, subject  # no party named at all: a heading like "Waffen gekauft" claims nothing checkable
     codes = _codes(doc, sentence, materiel, verb)
-    supplier_key, recipient_key = _fill_direction(
-        doc, codes, _party(doc, supplier.entity) if supplier else None, _party(doc, recipient.entity) if recipient else None
-    )
+    supplier_key, recipient_key = _fill_direction(doc, codes, supplier_key, recipient_key)
     if not supplier_key or not recipient_key or supplier_key == recipient_key:
-        return None
+        return None, subject
     spans = [x for t in materiel if part_start <= t.start < part_end for x in (t.start, t.end)]
-    spans += [x for f in (supplier, recipient) if f for x in (f.start, f.end)]
+    spans += [x for f in (supplier, recipient) if f and part_start <= f.start < part_end for x in (f.start, f.end)]
     spans += [x for _, m in cues for x in (m.start(), m.end())]
-    spans = spans or [sentence.start, sentence.end]
-    return _Transfer(supplier_key, recipient_key, codes, _quantity(doc, sentence, materiel), min(spans), max(spans))
+    spans = spans or [part_start, part_end]
+    return _Transfer(supplier_key, recipient_key, codes, _quantity(doc, sentence, materiel), min(spans), max(spans)), subject
+
+
+def _deployment_state(doc: Document, found: list[Found], supplier: str | None) -> str | None:
+    """Troops deployed somewhere serve the state of that place ("in der Region Kursk": Russia)."""
+    for place in found:
+        if place.locative and place.is_place:
+            state = doc.registry.state_of(place.entity)
+            if state and state != supplier:
+                return state
+    return None
 
 
 def _codes(doc: Document, sentence: Sentence, materiel: list[_Term], verb) -> tuple[str, ...]:
@@ -317,7 +382,8 @@ def _fill_direction(doc: Document, codes: tuple[str, ...], supplier: str | None,
 
 
 def _default_pair(doc: Document, codes: tuple[str, ...]) -> tuple[str, str] | None:
-    mentioned = {f.entity for f in doc.entities}
+    """The usual pair for this materiel, if the article is about both of its states."""
+    mentioned = {f.entity for f in doc.entities} | {doc.registry.state_of(f.entity) for f in doc.entities}
     for code in codes:
         for ancestor in doc.pack.ancestors(code):
             pair = doc.pack.claims.default_direction.get(ancestor)
