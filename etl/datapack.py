@@ -146,7 +146,9 @@ class MeetingRules:
     attendance: CueSet
     comparison: CueSet
     between: CueSet
+    presence: CueSet
     pronouns: CueSet
+    pair_pronouns: CueSet
     group: re.Pattern[str]
     group_numbers: dict[str, int]
 
@@ -164,12 +166,15 @@ class ClaimRules:
     production_materiel: str
     recipient_prepositions: frozenset[str]
     supplier_prepositions: frozenset[str]
+    origin_nouns: frozenset[str]
     exchange: CueSet
     reporting: CueSet
     according_to: CueSet
     unnamed: CueSet
     reported_speech: CueSet
     anaphora: CueSet
+    report_nouns: CueSet
+    silence: CueSet
     denial: CueSet
     speculation: CueSet
     hypothetical: CueSet
@@ -242,6 +247,7 @@ class DataPack:
     claims: ClaimRules
     materiel: tuple[MaterielConcept, ...]
     roles: RoleRules
+    compound_heads: tuple[str, ...] = ()
 
     def concept(self, code: str) -> MaterielConcept:
         for concept in self.materiel:
@@ -271,6 +277,7 @@ def load_datapack(root: Path = DEFAULT_DATA_DIR) -> DataPack:
     entities_cfg = _read_toml(root / "entities.toml")
     registry = _load_registry(root, entities_cfg)
     claims_cfg = _read_toml(root / "claims.toml")
+    materiel_cfg = _read_toml(root / "materiel.toml")
     pack = DataPack(
         root=root,
         registry=registry,
@@ -279,8 +286,9 @@ def load_datapack(root: Path = DEFAULT_DATA_DIR) -> DataPack:
         dates=_date_rules(_read_toml(root / "dates.toml")),
         meetings=_meeting_rules(_read_toml(root / "meetings.toml")),
         claims=_claim_rules(claims_cfg, registry),
-        materiel=_materiel(_read_toml(root / "materiel.toml")),
+        materiel=_materiel(materiel_cfg),
         roles=_role_rules(_read_toml(root / "roles.toml"), registry),
+        compound_heads=tuple(materiel_cfg.get("compound_heads", [])),
     )
     for code in [*pack.claims.default_direction, *filter(None, [pack.claims.production_materiel])]:
         try:
@@ -476,12 +484,18 @@ def _date_rules(cfg: dict) -> DateRules:
 
 
 def _meeting_rules(cfg: dict) -> MeetingRules:
-    cues = {name: CueSet(cfg.get(name, [])) for name in MeetingRules.__dataclass_fields__ if name not in ("group", "group_numbers", "pronouns")}
+    cues = {name: CueSet(cfg.get(name, [])) for name in MeetingRules.__dataclass_fields__ if name not in ("group", "group_numbers", "pronouns", "pair_pronouns")}
     numbers = dict(cfg.get("group_numbers", {}))
     nouns = "|".join(re.escape(n) for n in cfg.get("group_nouns", [])) or r"(?!x)x"
     words = "|".join(re.escape(n) for n in numbers) or r"(?!x)x"
     group = re.compile(rf"\b(?:dieser|diesen|der|die|den)\s+(?P<number>{words})\s+(?:{nouns})\b|\b(?P<both>beider)\s+(?:{nouns})\b")
-    return MeetingRules(**cues, pronouns=CueSet(cfg.get("pronouns", []), ignore_case=True), group=group, group_numbers=numbers)
+    return MeetingRules(
+        **cues,
+        pronouns=CueSet(cfg.get("pronouns", [])),
+        pair_pronouns=CueSet(cfg.get("pair_pronouns", [])),
+        group=group,
+        group_numbers=numbers,
+    )
 
 
 def _claim_rules(cfg: dict, registry: Registry) -> ClaimRules:
@@ -507,12 +521,15 @@ def _claim_rules(cfg: dict, registry: Registry) -> ClaimRules:
         production_materiel=transfer.get("production_materiel", ""),
         recipient_prepositions=frozenset(roles.get("recipient_prepositions", [])),
         supplier_prepositions=frozenset(roles.get("supplier_prepositions", [])),
+        origin_nouns=frozenset(roles.get("origin_nouns", [])),
         exchange=CueSet(roles.get("exchange", [])),
         reporting=CueSet(attribution.get("reporting", [])),
         according_to=CueSet(attribution.get("according_to", [])),
         unnamed=CueSet(attribution.get("unnamed", [])),
         reported_speech=CueSet(attribution.get("reported_speech", [])),
-        anaphora=CueSet(cfg.get("attribution", {}).get("anaphora", [])),
+        anaphora=CueSet(attribution.get("anaphora", [])),
+        report_nouns=CueSet(attribution.get("report_nouns", [])),
+        silence=CueSet(attribution.get("silence", [])),
         denial=CueSet(stance.get("denial", [])),
         speculation=CueSet(stance.get("speculation", [])),
         hypothetical=CueSet(stance.get("hypothetical", [])),

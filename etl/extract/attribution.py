@@ -16,6 +16,8 @@ PREPOSITIONS = frozenset(
     "an auf aus bei beim für gegen gegenüber hinter im in mit nach neben ohne seit über um unter von vom vor zu zum zur zwischen durch".split()
 )
 _ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
+_GROUP = re.compile(r"\bbeiden? (?:Regierungen|Seiten|Länder|Staaten|Hauptstädte)\b")
+_PRONOUN = re.compile(r"\b(?:er|sie|Er|Sie)\b")
 _SINCE = ("seit", "Seit")
 
 
@@ -41,7 +43,7 @@ def speech_acts(doc: Document, sentence: Sentence) -> list[Speech]:
         # the source sits inside the cue ("nach amerikanischen Erkenntnissen"), follows it ("laut
         # Kreml"), or comes before a postposition ("dem Weißen Haus zufolge")
         if match.group(0).lower().endswith("zufolge"):
-            found = _actor_before(actors, match.start(), sentence, limit=4)
+            found = _actor_before(actors, match.start(), sentence, limit=2)
         else:
             found = _actor_after(doc, sentence, match.start(), limit=8)
         if found:
@@ -51,7 +53,8 @@ def speech_acts(doc: Document, sentence: Sentence) -> list[Speech]:
         if _unnamed_subject(doc, sentence, match):
             speeches.append(Speech(Attribution.UNNAMED, None, denial, match.start(), match.end()))
             continue
-        for found in _speakers(actors, match, sentence, text):
+        speakers = _speakers(actors, match, sentence, text) or _group_speakers(doc, sentence, match) or _pronoun_speaker(doc, sentence, match)
+        for found in speakers:
             if not any(s.claimant == found.entity and s.denial == denial for s in speeches):
                 speeches.append(_named(doc, sentence, found, match, denial))
     if not any(s.attribution is Attribution.NAMED for s in speeches) and rules.unnamed.search(text, sentence.start, sentence.end):
@@ -103,9 +106,24 @@ def _named(doc: Document, sentence: Sentence, found: Found, cue: re.Match[str], 
         denial,
         min(found.start, cue.start()),
         max(found.end, cue.end()),
-        (found.start, found.end),
+        (found.start, _attached_end(doc, sentence, found)),
         _clause_date(doc, sentence, cue.start()),
     )
+
+
+def _attached_end(doc: Document, sentence: Sentence, found: Found) -> int:
+    """Where the speaker's noun phrase ends: genitives hang on it ("der Geheimdienst Südkoreas",
+    "der Sprecher des Sicherheitsrats der USA")."""
+    end, last = found.end, found.last_token
+    for other in doc.entities_in(sentence):
+        if other.first_token <= last:
+            continue
+        between = [t.text for t in sentence.tokens[last + 1 : other.first_token]]
+        if (other.genitive and not between) or (between and all(w in ("des", "der") for w in between) and len(between) <= 1):
+            end, last = other.end, other.last_token
+        else:
+            break
+    return end
 
 
 def _unnamed_subject(doc: Document, sentence: Sentence, cue: re.Match[str]) -> bool:
@@ -122,21 +140,59 @@ def _speakers(actors: list[Found], cue: re.Match[str], sentence: Sentence, text:
     right = [f for f in actors if f.start >= cue.end() and not CLAUSE_BREAK.search(text, cue.end(), f.start) and gap_tokens(sentence, cue.end(), f.start) <= 8]
     options = [(cue.start() - f.end, f, left) for f in left] + [(f.start - cue.end(), f, right) for f in right]
     if not options:
-        opener = next((f for f in actors if f.first_token == 0 and f.kind is EntityKind.PERSON), None)
-        return [opener] if opener and opener.end <= cue.start() else []
-    _, best, side = min(options, key=lambda o: (_kind_rank(o[1]), o[0]))
-    coordinated = [f for f in side if f is not best and _joined_by_und(text, f, best)]
-    return [best, *coordinated]
+        return _apposition_speaker(actors, cue, sentence, text)
+    _, best, _ = min(options, key=lambda o: (_kind_rank(o[1]), o[0]))
+    return _coordinated(best, actors, text)
+
+
+def _coordinated(best: Found, actors: list[Found], text: str) -> list[Found]:
+    """The speaker and those listed with it: "Washington, Seoul und Kiew beschuldigen"."""
+    ordered = sorted(actors, key=lambda f: f.start)
+    low = high = ordered.index(best)
+    while low > 0 and _listed(text, ordered[low - 1], ordered[low]):
+        low -= 1
+    while high < len(ordered) - 1 and _listed(text, ordered[high], ordered[high + 1]):
+        high += 1
+    return [best, *(f for f in ordered[low : high + 1] if f is not best)]
+
+
+def _listed(text: str, first: Found, second: Found) -> bool:
+    return text[first.end : second.start].strip() in (",", "und", "sowie", ", und", "and")
+
+
+def _apposition_speaker(actors: list[Found], cue: re.Match[str], sentence: Sentence, text: str) -> list[Found]:
+    """A speaker set off by commas before the verb ("John Kirby, Sprecher des ..., hatte erklärt")
+    or opening the sentence: the person nearest before the verb, within the same statement."""
+    before = [f for f in actors if f.end <= cue.start() and f.kind is EntityKind.PERSON and not re.search(r"\bdass\b|[;:«»„“]", text[f.end : cue.start()])]
+    return [before[-1]] if before else []
+
+
+def _group_speakers(doc: Document, sentence: Sentence, cue: re.Match[str]) -> list[Found]:
+    """ "beide Regierungen räumten ein": the two states named last before."""
+    window = doc.text[max(sentence.start, cue.start() - 40) : min(sentence.end, cue.end() + 40)]
+    if not _GROUP.search(window):
+        return []
+    states: list[Found] = []
+    for found in reversed([f for f in doc.entities if f.start < cue.start() and f.kind is EntityKind.STATE and f.refers]):
+        if all(s.entity != found.entity for s in states):
+            states.append(found)
+        if len(states) == 2:
+            return states
+    return []
+
+
+def _pronoun_speaker(doc: Document, sentence: Sentence, cue: re.Match[str]) -> list[Found]:
+    """ "nannte sie die Vorwürfe absurd": the person named last before the pronoun."""
+    near = doc.text[max(sentence.start, cue.start() - 8) : min(sentence.end, cue.end() + 6)]
+    if not _PRONOUN.search(near):
+        return []
+    earlier = [f for f in doc.entities if f.kind is EntityKind.PERSON and f.start < cue.start() and f.sentence >= sentence.index - 2]
+    return [earlier[-1]] if earlier else []
 
 
 def _kind_rank(found: Found) -> int:
     rank = {EntityKind.PERSON: 0, EntityKind.ORGANIZATION: 1, EntityKind.STATE: 2}.get(found.kind, 3)
     return rank + (3 if found.form is MentionForm.DEMONYM else 0)
-
-
-def _joined_by_und(text: str, a: Found, b: Found) -> bool:
-    first, second = (a, b) if a.start < b.start else (b, a)
-    return text[first.end : second.start].strip() in ("und", "sowie", "and")
 
 
 def _actor_after(doc: Document, sentence: Sentence, position: int, limit: int) -> Found | None:

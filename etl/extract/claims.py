@@ -52,15 +52,17 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
     last_speech: tuple[int, list[Speech]] | None = None
     last_materiel: tuple[int, list[_Term]] | None = None
     for sentence in doc.sentences:
+        if doc.pack.claims.silence.search(doc.text, sentence.start, sentence.end):
+            continue  # "Pjöngjang äußerte sich nicht": no one says anything here
         speeches = speech_acts(doc, sentence)
         inherited = bool(not speeches and last_speech and _continues_speech(doc, sentence, last_speech[0]))
         if inherited:
             speeches = [Speech(s.attribution, s.claimant, False, sentence.start, sentence.start) for s in last_speech[1]]
         materiel = _materiel_in(doc, sentence)
-        if not materiel and last_materiel and _refers_back(doc, sentence, last_materiel[0]):
+        if not materiel and last_materiel and (_refers_back(doc, sentence, last_materiel[0]) or _definite_transfer(doc, sentence, last_materiel[0])):
             materiel = last_materiel[1]
         transfers = _transfers(doc, sentence, materiel, speeches) if materiel else []
-        if not transfers and last_transfer and _refers_back(doc, sentence, last_transfer[0], any_start=True):
+        if not transfers and last_transfer and _takes_up(doc, sentence, last_transfer[0]):
             drafts.extend(_taken_up(doc, sentence, speeches, last_transfer[1]))
         if transfers and _asserted_at_all(doc, sentence):
             for transfer in transfers:
@@ -91,6 +93,32 @@ def _refers_back(doc: Document, sentence: Sentence, earlier: int, *, any_start: 
     return any_start or first in _DEMONSTRATIVE
 
 
+_DEFINITE = frozenset("der die das den dem des diese diesen dieser dieses".split())
+
+
+def _definite_transfer(doc: Document, sentence: Sentence, earlier: int) -> bool:
+    """ "bestätigten den Einsatz": a transfer noun with a definite article takes up the materiel
+    of the sentence before."""
+    if sentence.index - earlier != 1:
+        return False
+    rules = doc.pack.claims
+    for cues in (rules.nouns, rules.deploy):
+        for match in cues.finditer(doc.text, sentence.start, sentence.end):
+            before = doc.text[max(sentence.start, match.start() - 12) : match.start()].split()
+            if before and before[-1] in _DEFINITE:
+                return True
+    return False
+
+
+def _takes_up(doc: Document, sentence: Sentence, earlier: int) -> bool:
+    """The sentence speaks of the transfer reported before: "das" right after it, "die Vorwürfe"
+    up to three sentences later."""
+    rules = doc.pack.claims
+    if _refers_back(doc, sentence, earlier, any_start=True):
+        return True
+    return sentence.index - earlier <= 4 and bool(rules.report_nouns.search(doc.text, sentence.start, sentence.end))
+
+
 def _continues_speech(doc: Document, sentence: Sentence, earlier: int) -> bool:
     """Reported speech going on in the subjunctive in the next sentence of the same paragraph."""
     if sentence.index - earlier != 1 or doc.sentences[earlier].segment != sentence.segment:
@@ -99,6 +127,9 @@ def _continues_speech(doc: Document, sentence: Sentence, earlier: int) -> bool:
 
 
 # ---------------------------------------------------------------- materiel and quantity
+
+
+_TRUNCATED = re.compile(r"(\w+)-\s+(?:und|oder|sowie)\s+(\w+)")
 
 
 def _materiel_in(doc: Document, sentence: Sentence) -> list[_Term]:
@@ -110,11 +141,27 @@ def _materiel_in(doc: Document, sentence: Sentence) -> list[_Term]:
             if excluded and excluded.end() == match.end():
                 continue
             hits.append((match.start(), -(match.end() - match.start()), -concept.depth, concept.code, match.end()))
+    hits += _truncated_compounds(doc, sentence)
     chosen: list[_Term] = []
     for start, _, _, code, end in sorted(hits):
         if not chosen or start >= chosen[-1].end:
             chosen.append(_Term(code, start, end))
     return chosen
+
+
+def _truncated_compounds(doc: Document, sentence: Sentence) -> list[tuple]:
+    """ "Raketen- und Satellitentechnik": the first part takes the head of the second."""
+    hits = []
+    for match in _TRUNCATED.finditer(doc.text, sentence.start, sentence.end):
+        full = match.group(2).lower()
+        head = next((h for h in doc.pack.compound_heads if full.endswith(h) and len(full) > len(h)), None)
+        if head is None:
+            continue
+        word = match.group(1) + head
+        for concept in doc.pack.materiel:
+            if concept.terms.regex.fullmatch(word) and not concept.exclude.regex.fullmatch(word):
+                hits.append((match.start(1), -len(word), -concept.depth, concept.code, match.end(1) + 1))
+    return hits
 
 
 def _quantity(doc: Document, sentence: Sentence, materiel: list[_Term]) -> Quantity | None:
@@ -220,31 +267,37 @@ def _transfer(
     speakers = speaker_spans(speeches)
     in_piece = [f for f in doc.entities_in(sentence) if part_start <= f.start < part_end]
     actors = [f for f in in_piece if f.is_actor and f.entity not in doc.registry.media and not f.locative and not any(a <= f.start < b for a, b in speakers)]
-    origin = _supplier_after_materiel(actors, sentence, materiel, rules.supplier_prepositions)
+    origin = _supplier_after_materiel(actors, sentence, materiel, rules.supplier_prepositions, rules.origin_nouns)
     named_supplier = origin or _prepositional(actors, sentence, rules.supplier_prepositions)
+    agent = None
+    if named_supplier is not None and _agent_of_use(doc, sentence, named_supplier):
+        named_supplier, agent = None, named_supplier  # "die von Russland verschossenen Granaten": Russia used them
     if named_supplier is not None:
         cues += needs  # "braucht Munition aus Nordkorea" names both sides
     if not cues and origin is None:
         return None, None  # materiel alone is no transfer ("Raketentests"), a need alone neither
     supplier = named_supplier or _adjective_on_materiel(actors, materiel) or _genitive_after_noun(actors, cues, sentence)
-    recipient = _prepositional(actors, sentence, rules.recipient_prepositions)
+    recipient = agent or _prepositional(actors, sentence, rules.recipient_prepositions)
     verb = _main_verb(cues, materiel)
     subject = None
-    if verb is not None:
+    if verb is not None or _possessive_noun(doc, cues):
         taken = {x.entity for x in (supplier, recipient) if x}
-        subject, dative = _subject_and_object(doc, sentence, actors, verb[1].start(), taken)
+        anchor = verb[1] if verb is not None else cues[0][1]
+        subject, dative = _subject_and_object(doc, sentence, actors, anchor.start(), taken)
         subject = subject or (carried if carried and carried.entity not in taken else None)
-        if verb[0] in ("give", "deploy"):
+        if dative is not None and dative.start > min([anchor.start(), *(t.start for t in materiel)]):
+            dative = None  # an object of giving stands before the goods ("liefert Russland Waffen")
+        if verb is None or verb[0] in ("give", "deploy"):
             supplier = supplier or subject
             recipient = recipient or dative
         else:
             recipient = recipient or subject
     supplier_key = _party(doc, supplier.entity) if supplier else None
     recipient_key = _party(doc, recipient.entity) if recipient else None
+    if recipient_key is None and verb is not None and verb[0] != "need":
+        recipient_key = _deployment_state(doc, in_piece, supplier_key)  # "schickt Soldaten in die Region Kursk"
     if recipient_key is None and verb is not None and verb[0] == "deploy":
-        recipient_key = _deployment_state(doc, in_piece, supplier_key)
-        if recipient_key is None:
-            return None, subject  # fighting somewhere unnamed says nothing about whom troops were sent to
+        return None, subject  # fighting somewhere unnamed says nothing about whom troops were sent to
     if supplier_key is None and recipient_key is None and not any(s.claimant in doc.registry.entities for s in speeches):
         return None, subject  # no party named at all: a heading like "Waffen gekauft" claims nothing checkable
     codes = _codes(doc, sentence, materiel, verb)
@@ -292,16 +345,26 @@ def _prepositional(actors: list[Found], sentence: Sentence, prepositions: frozen
     return None
 
 
-def _supplier_after_materiel(actors: list[Found], sentence: Sentence, materiel: list[_Term], prepositions: frozenset[str]) -> Found | None:
-    """Materiel and its origin: "Drohnen aus dem Iran", "Raketen aus Nordkorea"."""
+def _supplier_after_materiel(actors: list[Found], sentence: Sentence, materiel: list[_Term], prepositions: frozenset[str], origin_nouns: frozenset[str]) -> Found | None:
+    """Materiel and its origin: "Drohnen aus dem Iran", "Granaten aus nordkoreanischer Produktion"."""
     for term in materiel:
         following = [i for i, t in enumerate(sentence.tokens) if t.start >= term.end][:3]
         for index in following:
-            if sentence.tokens[index].text in prepositions:
-                found = next((f for f in actors if index < f.first_token <= index + 3 and f.refers), None)
-                if found and _between_only_fillers(sentence, index + 1, found.first_token):
+            if sentence.tokens[index].text not in prepositions:
+                continue
+            for found in actors:
+                if not (index < found.first_token <= index + 3 and _between_only_fillers(sentence, index + 1, found.first_token)):
+                    continue
+                after = sentence.tokens[found.last_token + 1].text if found.last_token + 1 < len(sentence.tokens) else ""
+                if found.refers or (found.form is MentionForm.ADJECTIVE and after in origin_nouns):
                     return found
     return None
+
+
+def _agent_of_use(doc: Document, sentence: Sentence, found: Found) -> bool:
+    """ "von Russland verschossen": an actor after "von" right before a participle of use is its agent."""
+    following = sentence.tokens[found.last_token + 1 : found.last_token + 2]
+    return bool(following) and bool(doc.pack.claims.receive.regex.fullmatch(following[0].text))
 
 
 def _adjective_on_materiel(actors: list[Found], materiel: list[_Term]) -> Found | None:
@@ -324,6 +387,20 @@ def _genitive_after_noun(actors: list[Found], cues, sentence: Sentence) -> Found
     return None
 
 
+_POSSESSIVE = frozenset("ihre ihren ihrer seine seinen seiner eigene eigenen".split())
+_INFINITIVE = re.compile(r"\bzu\s+(?:haben|sein|werden|\w+en|\w+n)\b[.,;]?\s*$|\bzu\s+\w+(?:en|n)\s*$")
+
+
+def _possessive_noun(doc: Document, cues) -> bool:
+    """ "von ihren eigenen Waffenlieferungen an Kiew": the subject delivers."""
+    for kind, match in cues:
+        if kind == "noun":
+            before = doc.text[max(0, match.start() - 25) : match.start()].split()
+            if set(before[-2:]) & _POSSESSIVE:
+                return True
+    return False
+
+
 def _main_verb(cues, materiel: list[_Term]):
     verbs = [c for c in cues if c[0] != "noun"]
     if not verbs:
@@ -339,6 +416,11 @@ def _subject_and_object(doc: Document, sentence: Sentence, actors: list[Found], 
     bare = [f for f in actors if f.refers and not after_preposition(sentence, f) and f.entity not in taken]
     start, end = clause_bounds(doc, sentence, verb_at)
     in_clause = [f for f in bare if start <= f.start < end]
+    if _INFINITIVE.search(doc.text, start, end):
+        # "beschuldigen Nordkorea, Russland beliefert zu haben": the clause has no subject of its
+        # own; it is the object of the main clause, and an actor in the clause is the object
+        outside = _distinct([f for f in bare if f.start < start])
+        return (outside[-1] if outside else None), (in_clause[0] if in_clause else None)
     chosen = _distinct(in_clause or bare)
     return (chosen[0] if chosen else None), (chosen[1] if len(chosen) > 1 else None)
 
@@ -426,11 +508,13 @@ def _taken_up(doc: Document, sentence: Sentence, speeches: list[Speech], transfe
     amerikanischen Erkenntnissen auch")."""
     rules = doc.pack.claims
     denial_words = rules.denial.search(doc.text, sentence.start, sentence.end)
-    refers = rules.anaphora.search(doc.text, sentence.start, sentence.end)
+    refers = rules.anaphora.search(doc.text, sentence.start, sentence.end) or rules.report_nouns.search(doc.text, sentence.start, sentence.end)
     claims = []
     for speech in speeches:
         if speech.attribution is not Attribution.NAMED or not (speech.denial or denial_words or refers):
             continue
+        if speech.claimant in doc.registry.media:
+            continue  # an agency passing on what others said takes up nothing itself
         denies = speech.denial or bool(denial_words)
         stance = Stance.DENIES if denies else _stance(doc, sentence, speech, denial_elsewhere=False)
         cue_end = max(m.end() for m in (denial_words, refers) if m) if (denial_words or refers) else speech.end
