@@ -77,6 +77,7 @@ class Registry:
     independent: frozenset[str]
     names: dict[str, str]
     institutions: tuple[Institution, ...] = ()
+    family_name_first: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         by_surface: dict[str, list[AliasEntry]] = {}
@@ -404,7 +405,8 @@ def _load_registry(root: Path, cfg: dict) -> Registry:
         )
         for table in cfg.get("institution", [])
     )
-    return Registry(entities, _alias_entries(entities, demonyms, ignored), media, independent, names, institutions)
+    family_first = frozenset(_key_of(name, names) for name in cfg.get("family_name_first", []))
+    return Registry(entities, _alias_entries(entities, demonyms, ignored), media, independent, names, institutions, family_first)
 
 
 def _key_of(name: str, names: dict[str, str]) -> str:

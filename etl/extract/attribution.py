@@ -100,12 +100,13 @@ def gap_tokens(sentence: Sentence, start: int, end: int) -> int:
 
 
 def _named(doc: Document, sentence: Sentence, found: Found, cue: re.Match[str], denial: bool) -> Speech:
+    here = found.sentence == sentence.index  # a pronoun or "beide Regierungen" names a speaker from before
     return Speech(
         Attribution.NAMED,
         found.entity,
         denial,
-        min(found.start, cue.start()),
-        max(found.end, cue.end()),
+        min(found.start, cue.start()) if here else cue.start(),
+        max(found.end, cue.end()) if here else cue.end(),
         (found.start, _attached_end(doc, sentence, found)),
         _clause_date(doc, sentence, cue.start()),
     )
@@ -136,7 +137,16 @@ def _unnamed_subject(doc: Document, sentence: Sentence, cue: re.Match[str]) -> b
 
 def _speakers(actors: list[Found], cue: re.Match[str], sentence: Sentence, text: str) -> list[Found]:
     """The actor(s) next to a verb of saying, within its clause; "X und Y" gives both."""
-    left = [f for f in actors if f.end <= cue.start() and not CLAUSE_BREAK.search(text, f.end, cue.start()) and gap_tokens(sentence, f.end, cue.start()) <= 6]
+    left = [
+        f
+        for f in actors
+        if f.end <= cue.start() and not f.genitive and not CLAUSE_BREAK.search(text, f.end, cue.start()) and gap_tokens(sentence, f.end, cue.start()) <= 6
+    ]
+    if not left:
+        # a separable verb holds its subject between its parts: "warf der US-Botschafter Robert Wood Moskau vor"
+        inside = [f for f in actors if cue.start() < f.start and f.end <= cue.end()]
+        if inside:
+            return _coordinated(inside[0], actors, text)
     right = [f for f in actors if f.start >= cue.end() and not CLAUSE_BREAK.search(text, cue.end(), f.start) and gap_tokens(sentence, cue.end(), f.start) <= 8]
     options = [(cue.start() - f.end, f, left) for f in left] + [(f.start - cue.end(), f, right) for f in right]
     if not options:

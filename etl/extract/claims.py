@@ -37,6 +37,7 @@ class _Transfer:
     quantity: Quantity | None
     start: int
     end: int
+    piece: tuple[int, int] = (0, 0)  # the part of the sentence whose words set the stance
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +222,7 @@ def _transfers(doc: Document, sentence: Sentence, materiel: list[_Term], speeche
         transfers.append(transfer)
         if counter and main:
             codes = tuple(dict.fromkeys(t.code for t in counter))
-            transfers.append(_Transfer(transfer.recipient, transfer.supplier, codes, None, transfer.start, max(transfer.end, counter[-1].end)))
+            transfers.append(_Transfer(transfer.recipient, transfer.supplier, codes, None, transfer.start, max(transfer.end, counter[-1].end), transfer.piece))
     return transfers
 
 
@@ -308,7 +309,7 @@ def _transfer(
     spans += [x for f in (supplier, recipient) if f and part_start <= f.start < part_end for x in (f.start, f.end)]
     spans += [x for _, m in cues for x in (m.start(), m.end())]
     spans = spans or [part_start, part_end]
-    return _Transfer(supplier_key, recipient_key, codes, _quantity(doc, sentence, materiel), min(spans), max(spans)), subject
+    return _Transfer(supplier_key, recipient_key, codes, _quantity(doc, sentence, materiel), min(spans), max(spans), piece), subject
 
 
 def _deployment_state(doc: Document, found: list[Found], supplier: str | None) -> str | None:
@@ -477,14 +478,18 @@ def _default_pair(doc: Document, codes: tuple[str, ...]) -> tuple[str, str] | No
 # ---------------------------------------------------------------- claims
 
 
-def _stance(doc: Document, sentence: Sentence, speech: Speech, denial_elsewhere: bool) -> Stance:
+def _stance(doc: Document, sentence: Sentence, speech: Speech, denial_elsewhere: bool, transfer: _Transfer | None = None) -> Stance:
+    """Denies, speculates or asserts, by the words of the transfer's part of the sentence and
+    the source's own verb ("befürchten", "bestreitet")."""
     rules = doc.pack.claims
     text = doc.text
+    windows = [(speech.start, speech.end)]
+    windows.append(transfer.piece if transfer and transfer.piece != (0, 0) else (sentence.start, sentence.end))
     if speech.denial:
         return Stance.DENIES
-    if denial_elsewhere and rules.denial.search(text, sentence.start, sentence.end):
+    if denial_elsewhere and any(rules.denial.search(text, a, b) for a, b in windows):
         return Stance.DENIES
-    if sentence.is_question or rules.speculation.search(text, sentence.start, sentence.end):
+    if sentence.is_question or any(rules.speculation.search(text, a, b) for a, b in windows):
         return Stance.SPECULATES
     return Stance.ASSERTS
 
@@ -495,7 +500,7 @@ def _claims(doc: Document, sentence: Sentence, transfer: _Transfer, speeches: li
     verbal_denial = any(s.denial for s in speeches)
     claims = []
     for speech in speeches:
-        stance = _stance(doc, sentence, speech, denial_elsewhere=not verbal_denial)
+        stance = _stance(doc, sentence, speech, denial_elsewhere=not verbal_denial, transfer=transfer)
         start = min(transfer.start, speech.start) if speech.end > speech.start else transfer.start
         end = max(transfer.end, speech.end)
         claims.append(_claim(speech, stance, transfer, doc.evidence(start, end)))

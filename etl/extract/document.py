@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from etl.datapack import DataPack, Registry
 from etl.extract.dates import DateMention, estimate_publication, find_dates, infer_publication
-from etl.extract.entities import Found, find_entities
+from etl.extract.entities import Found, find_entities, find_family_names
 from etl.extract.roles import find_role_mentions
 from etl.extract.text import Sentence, split_sentences
 from etl.model import Article, DateValue, Entity, Evidence
@@ -56,8 +56,9 @@ def analyse(article: Article, pack: DataPack) -> Document:
     published = article.published or infer_publication(article.text, sentences, pack.dates) or estimate_publication(article.text, sentences, pack.dates)
     entities = list(find_entities(sentences, pack.registry, pack.text, skip))
     by_role, people = find_role_mentions(sentences, entities, pack.registry, pack.roles, published)
-    entities = sorted([*entities, *by_role], key=lambda f: f.start)
     registry = replace(pack.registry, entities={**pack.registry.entities, **people}) if people else pack.registry
+    entities = sorted([*entities, *by_role], key=lambda f: f.start)
+    entities = sorted([*entities, *find_family_names(sentences, entities, registry, article.text)], key=lambda f: f.start)
     dates = find_dates(article.text, sentences, published, pack.dates)
     by_sentence: dict[int, list[Found]] = defaultdict(list)
     for found in entities:

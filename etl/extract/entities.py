@@ -134,6 +134,36 @@ def find_entities(sentences: tuple[Sentence, ...], registry: Registry, rules: Te
     return tuple(found)
 
 
+_DETERMINERS = frozenset("der die das den dem des im am ein eine einen einem einer eines zum zur vom beim".split())
+
+
+def find_family_names(sentences: tuple[Sentence, ...], found: list[Found], registry: Registry, text: str) -> list[Found]:
+    """Persons named in full earlier and later by family name alone ("Robert Wood ... Wood sagte")."""
+    taken = {(f.sentence, t) for f in found for t in range(f.first_token, f.last_token + 1)}
+    first_seen: dict[str, tuple[str, int]] = {}
+    for f in found:
+        if f.kind is EntityKind.PERSON and f.last_token > f.first_token:
+            words = text[f.start : f.end].split()
+            family = words[0] if registry.state_of(f.entity) in registry.family_name_first else words[-1]
+            family = _base(family.rstrip(",."))
+            if len(family) >= 3 and family[:1].isupper():
+                first_seen.setdefault(family, (f.entity, f.start))
+    out = []
+    for sentence in sentences:
+        for position, token in enumerate(sentence.tokens):
+            if (sentence.index, position) in taken:
+                continue
+            hit = first_seen.get(token.text) or first_seen.get(_base(token.text))
+            if hit is None or hit[1] >= token.start:
+                continue
+            before = sentence.tokens[position - 1].text if position else ""
+            if before in _DETERMINERS:
+                continue  # "im Park" is a place, not Park Jin
+            entity = hit[0]
+            out.append(Found(entity, EntityKind.PERSON, MentionForm.NAME, token.start, token.end, sentence.index, position, position))
+    return out
+
+
 def _standing_for_state(found: Found, sentence: Sentence, rules: TextRules) -> Found:
     """An adjective of state before a noun like "Delegation" or "Führung" stands for the state."""
     following = sentence.tokens[found.last_token + 1 : found.last_token + 2]
