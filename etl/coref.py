@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from etl.datapack import Registry
+from etl.extract.meetings import persons_conflict
 from etl.model import ArticleRecords, Attribution, Claim, DateValue, Entity, EntityKind, Meeting, MeetingStatus
 
 _PLACE_RANK = {EntityKind.FACILITY: 0, EntityKind.CITY: 1, EntityKind.REGION: 2, EntityKind.STATE: 3}
@@ -75,7 +76,17 @@ def _canonical_meetings(records: Sequence[ArticleRecords], known: dict[str, Enti
     clusters: list[_MeetingCluster] = []
     for record, meeting in members:
         states = frozenset(_state(p, known) for p in meeting.participants)
-        cluster = next((c for c in clusters if c.states == states and c.date.compatible(meeting.date) and _places_agree(c.place, meeting.place, known)), None)
+        cluster = next(
+            (
+                c
+                for c in clusters
+                if c.states == states
+                and c.date.compatible(meeting.date)
+                and _places_agree(c.place, meeting.place, known)
+                and not any(persons_conflict(m.participants, meeting.participants, known.__getitem__) for _, m in c.members)
+            ),
+            None,
+        )
         if cluster is None:
             cluster = _MeetingCluster(states, meeting.date, meeting.place)
             clusters.append(cluster)

@@ -148,10 +148,12 @@ def _speakers(actors: list[Found], cue: re.Match[str], sentence: Sentence, text:
         if inside:
             return _coordinated(inside[0], actors, text)
     right = [f for f in actors if f.start >= cue.end() and not CLAUSE_BREAK.search(text, cue.end(), f.start) and gap_tokens(sentence, cue.end(), f.start) <= 8]
-    options = [(cue.start() - f.end, f, left) for f in left] + [(f.start - cue.end(), f, right) for f in right]
+    options = [(gap_tokens(sentence, f.end, cue.start()), f) for f in left] + [(gap_tokens(sentence, cue.end(), f.start), f) for f in right]
     if not options:
         return _apposition_speaker(actors, cue, sentence, text)
-    _, best, _ = min(options, key=lambda o: (_kind_rank(o[1]), o[0]))
+    # the subject stands right next to the verb ("Der Kreml bestätigte", "beschuldigten die USA");
+    # further away a person is more likely the source than an organization or a state
+    _, best = min(options, key=lambda o: (o[0] > 2, _kind_rank(o[1]), o[0]))
     return _coordinated(best, actors, text)
 
 

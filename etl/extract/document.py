@@ -36,8 +36,8 @@ class Document:
     def dates_in(self, sentence: Sentence) -> list[DateMention]:
         return self._dates_by_sentence.get(sentence.index, [])
 
-    def last_date_before(self, sentence: Sentence) -> DateMention | None:
-        earlier = [d for d in self.dates if d.sentence < sentence.index]
+    def last_date_before(self, position: int) -> DateMention | None:
+        earlier = [d for d in self.dates if d.end <= position]
         return earlier[-1] if earlier else None
 
     def evidence(self, start: int, end: int) -> Evidence:

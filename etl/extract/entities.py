@@ -296,7 +296,7 @@ def _is_locative(sentence: Sentence, first: int, rules: TextRules) -> bool:
     words = [t.text for t in sentence.tokens]
     before = words[first - 1] if first >= 1 else ""
     two_before = " ".join(words[first - 2 : first]) if first >= 2 else ""
-    if before in rules.locative or two_before in rules.locative:
+    if {before, before.lower(), two_before, two_before.lower()} & rules.locative:  # "Im Sicherheitsrat" opens a sentence
         return True
     if before in rules.route_from:
         return any(w in rules.route_to for w in words[first + 1 : first + 8])

@@ -13,13 +13,14 @@ are merged, with every evidence span.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from etl.extract.attribution import CLAUSE_BREAK, gap_tokens, part_with, speaker_spans, speech_acts
 from etl.extract.document import Document
 from etl.extract.entities import Found
 from etl.extract.text import Sentence
-from etl.model import DateValue, EntityKind, Evidence, Meeting, MeetingStatus, MentionForm, Precision, SegmentKind
+from etl.model import DateValue, Entity, EntityKind, Evidence, Meeting, MeetingStatus, MentionForm, Precision, SegmentKind
 
 _PLACE_RANK = {EntityKind.FACILITY: 0, EntityKind.CITY: 1, EntityKind.REGION: 2, EntityKind.STATE: 3}
 _VISIT_NOUN_ENDINGS = ("reise", "besuch", "visite")
@@ -104,12 +105,20 @@ def _reported_meeting(doc: Document, sentence: Sentence, context: _Context) -> _
     text = doc.text
     pending, context.pending = context.pending, None
     attendance = rules.attendance.search(text, sentence.start, sentence.end)
-    trigger = rules.triggers.search(text, sentence.start, sentence.end) or attendance
-    if not trigger or sentence.is_question or rules.negated.search(text, sentence.start, sentence.end):
+    triggers = [*rules.triggers.finditer(text, sentence.start, sentence.end), *([attendance] if attendance else [])]
+    presence = rules.presence.search(text, sentence.start, sentence.end)
+    if not (triggers or presence) or sentence.is_question or rules.negated.search(text, sentence.start, sentence.end):
         return None
     if doc.pack.claims.hypothetical.search(text, sentence.start, sentence.end):
         return None
-    reading = _read(doc, sentence, trigger)
+    readings = [(_read(doc, sentence, t), t) for t in triggers]
+    if presence:
+        reading = _read(doc, sentence, presence)
+        if reading.place and any(doc.registry.get(p).kind is EntityKind.PERSON for p in reading.participants):
+            readings.append((reading, presence))  # "Zuletzt war Lawrow im Mai 2018 in Pjöngjang"
+    if not readings:
+        return None
+    reading, trigger = max(readings, key=lambda rt: len(set(rt[0].participants)) + (0.5 if rt[0].place else 0))
     evidence_spans = [reading.spans]
     if attendance and pending and pending[1].index == sentence.index - 1:
         earlier, earlier_sentence = pending
@@ -127,9 +136,10 @@ def _reported_meeting(doc: Document, sentence: Sentence, context: _Context) -> _
         return None
     date_mention = _meeting_date(doc, sentence_for_date, trigger.start())
     date = date_mention.value if date_mention else None
-    if date is None and doc.pack.dates.anaphoric.search(text, sentence.start, sentence.end):
-        earlier = doc.last_date_before(sentence)
-        date = earlier.value if earlier else None
+    anaphoric = doc.pack.dates.anaphoric.search(text, sentence.start, sentence.end)
+    if anaphoric and (date_mention is None or date_mention.start > anaphoric.start()):
+        earlier = doc.last_date_before(anaphoric.start())  # "im Mai 2018 ...; damals traf er Kim"
+        date = earlier.value if earlier else date
     if date_mention:
         evidence_spans[0] += [date_mention.start, date_mention.end]
     status = _status(doc, sentence, date, explicit=bool(date_mention and not date_mention.relative))
@@ -143,7 +153,7 @@ def _read(doc: Document, sentence: Sentence, trigger: re.Match[str]) -> _Reading
     """Participants and place named in the part of the sentence that holds the meeting word."""
     rules = doc.pack.meetings
     part_start, part_end = part_with(doc, sentence, trigger.start(), _PART_BREAK)
-    excluded = speaker_spans(speech_acts(doc, sentence)) + _comparisons(doc, sentence)
+    excluded = _speakers(doc, sentence, trigger) + _comparisons(doc, sentence)
     visits = list(rules.visit_verbs.finditer(doc.text, part_start, part_end))
     in_part = [f for f in doc.entities_in(sentence) if part_start <= f.start < part_end and not any(a <= f.start < b for a, b in excluded)]
     between = _between(doc, sentence, trigger, part_end)
@@ -161,17 +171,19 @@ def _read(doc: Document, sentence: Sentence, trigger: re.Match[str]) -> _Reading
             if not _before_counterpart(doc, sentence, found):
                 continue
             participants.append(found.entity)
-        elif found.refers and not _possessor(doc, found, in_part):
+        elif found.refers and not _possessor(doc, found, in_part) and not _attribute_of_noun(doc, sentence, found):
             participants.append(found.entity)
         else:
             continue
         spans += [found.start, found.end]
     spans += [x for f in places for x in (f.start, f.end)]
     participants += _group(doc, sentence, part_start, part_end, spans)
-    if len(set(participants)) < 2 and rules.pronouns.search(doc.text, part_start, part_end):
-        person = _last_person_before(doc, sentence)
-        if person:
-            participants.append(person)
+    pair = rules.pair_pronouns.search(doc.text, part_start, part_end)
+    if pair and len(set(participants)) < 2:
+        participants += _persons_before(doc, pair.start(), 2, exclude=set(participants))
+    pronoun = rules.pronouns.search(doc.text, max(part_start, trigger.start() - 25), min(part_end, trigger.end() + 25))
+    if pronoun and len(set(participants)) < 2:
+        participants += _persons_before(doc, pronoun.start(), 1, exclude=set(participants))
     place = _compound_visit_target(doc, trigger.group(0)) or _best_place(doc, places)
     return _Reading(participants, place, spans)
 
@@ -189,6 +201,14 @@ def _caption_meeting(doc: Document, sentence: Sentence) -> _Draft | None:
     keys = _consolidate(doc, [f.entity for f in persons], place)
     spans = [*(x for f in persons + places for x in (f.start, f.end)), dates[0].start, dates[0].end]
     return _Draft(keys, place, dates[0].value, MeetingStatus.HELD, [doc.evidence(min(spans), max(spans))])
+
+
+def _speakers(doc: Document, sentence: Sentence, trigger: re.Match[str]) -> list[tuple[int, int]]:
+    """Every mention of a source the sentence quotes ("Kremlsprecher Dmitri Peskow sagte, ...");
+    a verb that is itself the meeting word ("Putin erwartete Kim") quotes no one."""
+    speeches = [s for s in speech_acts(doc, sentence) if s.end <= trigger.start() or s.start >= trigger.end()]
+    quoted = {s.claimant for s in speeches if s.claimant}
+    return speaker_spans(speeches) + [(f.start, f.end) for f in doc.entities_in(sentence) if f.entity in quoted]
 
 
 def _comparisons(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
@@ -227,10 +247,24 @@ def _group(doc: Document, sentence: Sentence, start: int, end: int, spans: list[
     return []
 
 
-def _last_person_before(doc: Document, sentence: Sentence) -> str | None:
-    """The person a pronoun takes up: the last one named in this or the sentence before."""
-    earlier = [f for f in doc.entities if f.kind is EntityKind.PERSON and sentence.index - 1 <= f.sentence <= sentence.index and f.start < sentence.end]
-    return earlier[-1].entity if earlier else None
+def _persons_before(doc: Document, position: int, count: int, exclude: set[str]) -> list[str]:
+    """The persons a pronoun takes up ("er", "beide"): the last ones named before it."""
+    persons: list[str] = []
+    for found in reversed([f for f in doc.entities if f.kind is EntityKind.PERSON and f.end <= position]):
+        if found.entity not in exclude and found.entity not in persons:
+            persons.append(found.entity)
+        if len(persons) == count:
+            break
+    return persons
+
+
+def _attribute_of_noun(doc: Document, sentence: Sentence, found: Found) -> bool:
+    """A genitive hanging on another noun ("Kriegsschiffe der Pazifikflotte") is not a participant;
+    one hanging on the meeting word is ("der Besuch des Kremlchefs")."""
+    if found.first_token < 2 or sentence.tokens[found.first_token - 1].text not in ("der", "des"):
+        return False
+    noun = sentence.tokens[found.first_token - 2].text
+    return noun[:1].isupper() and not doc.pack.meetings.triggers.regex.fullmatch(noun)
 
 
 def _is_origin(sentence: Sentence, found: Found) -> bool:
@@ -357,8 +391,25 @@ def _states(doc: Document, participants: list[str]) -> frozenset[str]:
     return frozenset(doc.state_of(p) or p for p in participants)
 
 
+def persons_conflict(a: Iterable[str], b: Iterable[str], entity: Callable[[str], Entity]) -> bool:
+    """Both name persons of one state, and not the same ones: Putin meeting Kim is not Shoigu meeting Kim."""
+
+    def persons(keys: Iterable[str]) -> dict[str, set[str]]:
+        by_state: dict[str, set[str]] = {}
+        for key in keys:
+            found = entity(key)
+            if found.kind is EntityKind.PERSON:
+                by_state.setdefault(found.state or key, set()).add(key)
+        return by_state
+
+    first, second = persons(a), persons(b)
+    return any(state in second and not first[state] & second[state] for state in first)
+
+
 def _same_meeting(a: _Draft, b: _Draft, doc: Document) -> bool:
     if _states(doc, a.participants) != _states(doc, b.participants):
+        return False
+    if persons_conflict(a.participants, b.participants, doc.registry.get):
         return False
     if a.date and b.date and not a.date.compatible(b.date):
         return False
