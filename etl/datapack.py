@@ -132,6 +132,9 @@ class DateRules:
     future: tuple[str, ...]
     relative_days: dict[str, int]
     relative_weeks: dict[str, int]
+    relative_years: dict[str, int]
+    later_years: dict[str, int]
+    day_parts: tuple[str, ...]
     anaphoric: CueSet
     future_tense: CueSet
 
@@ -480,6 +483,9 @@ def _date_rules(cfg: dict) -> DateRules:
         future=tuple(words.get("future", [])),
         relative_days=dict(words.get("relative_days", {})),
         relative_weeks=dict(words.get("relative_weeks", {})),
+        relative_years=dict(words.get("relative_years", {})),
+        later_years=dict(words.get("later_years", {})),
+        day_parts=tuple(words.get("day_parts", [])),
         anaphoric=CueSet(words.get("anaphoric", [])),
         future_tense=CueSet(cfg.get("tense", {}).get("future", [])),
     )

@@ -40,6 +40,8 @@ class _Parsed:
     direction: int = 0  # -1 the last such before publication, +1 the next after it, 0 by tense
     offset_days: int | None = None
     offset_weeks: int | None = None
+    offset_years: int | None = None  # from the publication date
+    later: int | None = None  # years after the last date the text named
     year_only: bool = False
 
 
@@ -57,6 +59,9 @@ def _grammar(rules: DateRules) -> re.Pattern[str]:
     # "Gestern" opens a sentence as often as "gestern" ends one; "Morgen" is mostly the morning
     rel_day = _alternation([*rules.relative_days, *(w.capitalize() for w in rules.relative_days if w != "morgen")])
     rel_week = _alternation(rules.relative_weeks)
+    rel_year = _alternation([*rules.relative_years, *(w[:1].upper() + w[1:] for w in rules.relative_years)])
+    later = _alternation([*rules.later_years, *(w[:1].upper() + w[1:] for w in rules.later_years)])
+    day_part = _alternation(rules.day_parts) or "(?!x)x"
     year = r"(?:19|20)\d{2}"
     return re.compile(
         rf"(?P<numeric>(?P<nd>\d{{1,2}})\.\s?(?P<nm>\d{{1,2}})\.\s?(?P<ny>{year}))(?!\d)"
@@ -64,10 +69,12 @@ def _grammar(rules: DateRules) -> re.Pattern[str]:
         rf"|(?:(?P<wd>{weekday}),?\s+(?:(?:den|dem|der|the)\s+)?)?(?P<dd>\d{{1,2}})\.\s*(?P<dm>{month})\b\.?(?:\s+(?P<dy>{year})(?!\d))?"
         rf"|(?P<ed>\d{{1,2}})\s+(?P<em>{month})\b(?:,?\s+(?P<ey>{year}))(?!\d)"
         rf"|(?P<fm>{month})\s+(?P<fd>\d{{1,2}}),\s+(?P<fy>{year})(?!\d)"
-        rf"|(?:(?P<part>{part})\s+)?(?:(?P<mod>{modifier})\s+)?(?P<mm>{month})\b(?:\s+(?P<my>{year})(?!\d))?"
+        rf"|(?:(?P<part>{part})\s+)?(?:(?P<mod>{modifier})\s+)?(?P<mm>{month})\b(?:\s+(?P<my>{year})(?!\d)|\s+(?P<mlater>{later})\b|\s+(?P<mrel>{rel_year})\b)?"
         rf"|(?P<season>{season})\s+(?P<sy>{year})(?!\d)"
         rf"|(?P<yp>(?:im\s+Jahre?|Jahr|seit|bis|ab|von|vor|nach|um|zwischen|Anfang|Mitte|Ende|Im\s+Jahre?|Seit|Bis|Ab|Von|Vor|Nach|Anfang|Mitte|Ende)\s+)?(?P<yy>{year})(?![\d.,-]\d|\d|er)(?P<ynoun>\s+[A-ZÄÖÜ])?"
-        rf"|(?:(?P<wmod>{modifier})\s+|am\s+|an\s+diesem\s+|(?P<wamod>am\s+(?:{modifier}))\s+)?(?P<wk>{weekday})\b"
+        rf"|(?P<ly>{later})\b"
+        rf"|(?P<ry>{rel_year})\b"
+        rf"|(?:(?P<wmod>{modifier})\s+|am\s+|an\s+diesem\s+|(?P<wamod>am\s+(?:{modifier}))\s+)?(?P<wk>{weekday})(?:{day_part})?\b"
         rf"|(?P<rw>{rel_week})\b"
         rf"|\b(?P<rd>{rel_day})\b"
     )
@@ -90,18 +97,32 @@ def _clause_of(text: str, sentence: Sentence, start: int, end: int) -> tuple[int
 def find_dates(text: str, sentences: tuple[Sentence, ...], published: DateValue | None, rules: DateRules) -> tuple[DateMention, ...]:
     """Every date expression in the sentences that can be resolved, in text order."""
     grammar = _grammar(rules)
-    found = []
+    found: list[DateMention] = []
     for sentence in sentences:
         for match in grammar.finditer(text, sentence.start, sentence.end):
             parsed = _parse(match, text, rules)
             if parsed is None:
                 continue
-            future = bool(rules.future_tense.search(text, *_clause_of(text, sentence, match.start(), match.end())))
-            value = _resolve(parsed, published, future)
+            if parsed.later is not None:
+                value = _after_last(parsed, found)
+            else:
+                future = bool(rules.future_tense.search(text, *_clause_of(text, sentence, match.start(), match.end())))
+                value = _resolve(parsed, published, future)
             if value is not None:
-                relative = parsed.year is None and not parsed.year_only
+                relative = parsed.year is None and not (parsed.year_only and parsed.offset_years is None and parsed.later is None)
                 found.append(DateMention(value, parsed.start, parsed.end, sentence.index, relative))
     return tuple(found)
+
+
+def _after_last(parsed: _Parsed, found: list[DateMention]) -> DateValue | None:
+    """ "Ein Jahr später", "im September desselben Jahres": counted from the last date named."""
+    if not found:
+        return None
+    year = found[-1].value.year + parsed.later
+    try:
+        return DateValue(year, parsed.month) if parsed.month else DateValue(year)
+    except ValueError:
+        return None
 
 
 def _parse(m: re.Match[str], text: str, rules: DateRules) -> _Parsed | None:
@@ -118,9 +139,15 @@ def _parse(m: re.Match[str], text: str, rules: DateRules) -> _Parsed | None:
     if g["fm"]:
         return _Parsed(m.start(), m.end(), int(g["fy"]), months[g["fm"]], int(g["fd"]))
     if g["mm"]:
-        if not (g["my"] or g["part"] or g["mod"] or _preceded_by(text, m.start(), _MONTH_CUES)):
+        if not (g["my"] or g["part"] or g["mod"] or g["mlater"] or g["mrel"] or _preceded_by(text, m.start(), _MONTH_CUES)):
             return None  # a bare "August" may be a first name
-        return _Parsed(m.start(), m.end(), _int(g["my"]), months[g["mm"]], direction=_direction(g["mod"], rules))
+        later = _lookup(rules.later_years, g["mlater"])
+        offset = _lookup(rules.relative_years, g["mrel"])
+        return _Parsed(m.start(), m.end(), _int(g["my"]), months[g["mm"]], direction=_direction(g["mod"], rules), later=later, offset_years=offset)
+    if g["ly"]:
+        return _Parsed(m.start(), m.end(), later=_lookup(rules.later_years, g["ly"]), year_only=True)
+    if g["ry"]:
+        return _Parsed(m.start(), m.end(), offset_years=_lookup(rules.relative_years, g["ry"]), year_only=True)
     if g["season"]:
         return _Parsed(m.start("season"), m.end(), int(g["sy"]), year_only=True)
     if g["yy"]:
@@ -135,6 +162,13 @@ def _parse(m: re.Match[str], text: str, rules: DateRules) -> _Parsed | None:
     if g["rd"]:
         return _Parsed(m.start(), m.end(), offset_days=rules.relative_days[g["rd"].lower()])
     return None
+
+
+def _lookup(table: dict[str, int], word: str | None) -> int | None:
+    """A table value by the word as written or with a lower-case first letter ("Ein Jahr später")."""
+    if not word:
+        return None
+    return table.get(word, table.get(word[:1].lower() + word[1:]))
 
 
 def _int(value: str | None) -> int | None:
@@ -156,7 +190,7 @@ def _preceded_by(text: str, position: int, cues: tuple[str, ...]) -> bool:
 
 def _resolve(p: _Parsed, published: DateValue | None, future: bool) -> DateValue | None:
     try:
-        if p.year_only:
+        if p.year_only and p.year is not None:
             return DateValue(p.year)
         if p.year is not None:
             return DateValue(p.year, p.month, p.day)
@@ -164,6 +198,9 @@ def _resolve(p: _Parsed, published: DateValue | None, future: bool) -> DateValue
         return None  # "31. Februar 2023"
     if published is None:
         return None
+    if p.offset_years is not None:
+        year = published.year + p.offset_years
+        return DateValue(year, p.month) if p.month else DateValue(year)
     if p.offset_days is not None or p.offset_weeks is not None:
         return _shifted(published, p.offset_days, p.offset_weeks)
     if p.weekday is not None and p.month is None:

@@ -66,9 +66,9 @@ def find_meetings(doc: Document) -> tuple[Meeting, ...]:
     for sentence in doc.sentences:
         if sentence.segment != context.segment:
             context = _Context(segment=sentence.segment, pending=context.pending)
-        draft = _reported_meeting(doc, sentence, context) or _caption_meeting(doc, sentence)
-        if draft:
-            drafts.append(draft)
+        found = _reported_meetings(doc, sentence, context)
+        caption = None if found else _caption_meeting(doc, sentence)
+        drafts += found or ([caption] if caption else [])
         _remember(doc, sentence, context)
     meetings = []
     for draft in _merge(drafts, doc):
@@ -100,33 +100,59 @@ def _remember(doc: Document, sentence: Sentence, context: _Context) -> None:
 # ---------------------------------------------------------------- one sentence
 
 
-def _reported_meeting(doc: Document, sentence: Sentence, context: _Context) -> _Draft | None:
+_COORDINATION = re.compile(r",\s*|\s(?:und|sowie)\s|;\s")
+
+
+def _reported_meetings(doc: Document, sentence: Sentence, context: _Context) -> list[_Draft]:
+    """The meetings a sentence reports: one per clause with its own meeting verb ("Im Juli
+    besuchte Schoigu Pjöngjang, im September empfing Putin Kim")."""
     rules = doc.pack.meetings
     text = doc.text
     pending, context.pending = context.pending, None
-    attendance = rules.attendance.search(text, sentence.start, sentence.end)
-    triggers = [*rules.triggers.finditer(text, sentence.start, sentence.end), *([attendance] if attendance else [])]
-    presence = rules.presence.search(text, sentence.start, sentence.end)
-    if not (triggers or presence) or sentence.is_question or rules.negated.search(text, sentence.start, sentence.end):
-        return None
+    if sentence.is_question or rules.negated.search(text, sentence.start, sentence.end):
+        return []
     if doc.pack.claims.hypothetical.search(text, sentence.start, sentence.end):
-        return None
-    readings = [(_read(doc, sentence, t), t) for t in triggers]
-    if presence:
-        reading = _read(doc, sentence, presence)
-        if reading.place and any(doc.registry.get(p).kind is EntityKind.PERSON for p in reading.participants):
-            readings.append((reading, presence))  # "Zuletzt war Lawrow im Mai 2018 in Pjöngjang"
-    if not readings:
-        return None
-    reading, trigger = max(readings, key=lambda rt: len(set(rt[0].participants)) + (0.5 if rt[0].place else 0))
+        return []
+    attendance = rules.attendance.search(text, sentence.start, sentence.end)
+    triggers = sorted([*rules.triggers.finditer(text, sentence.start, sentence.end), *([attendance] if attendance else [])], key=lambda m: m.start())
+    presence = rules.presence.search(text, sentence.start, sentence.end)
+    drafts = []
+    for piece in _pieces(doc, sentence, triggers):
+        here = [t for t in triggers if piece[0] <= t.start() < piece[1]]
+        readings = [(_read(doc, sentence, t, piece), t) for t in here]
+        if presence and piece[0] <= presence.start() < piece[1]:
+            reading = _read(doc, sentence, presence, piece)
+            if reading.place and any(doc.registry.get(p).kind is EntityKind.PERSON for p in reading.participants):
+                readings.append((reading, presence))  # "Zuletzt war Lawrow im Mai 2018 in Pjöngjang"
+        if readings:
+            reading, trigger = max(readings, key=lambda rt: len(set(rt[0].participants)) + (0.5 if rt[0].place else 0))
+            draft = _draft(doc, sentence, piece, reading, trigger, attendance, pending, context)
+            if draft:
+                drafts.append(draft)
+    return drafts
+
+
+def _pieces(doc: Document, sentence: Sentence, triggers: list[re.Match[str]]) -> list[tuple[int, int]]:
+    """The sentence cut between two meeting verbs joined by a comma or "und"."""
+    cuts = [sentence.start]
+    verbs = [t for t in triggers if t.group(0)[:1].islower()]
+    for before, after in zip(verbs, verbs[1:], strict=False):
+        joints = list(_COORDINATION.finditer(doc.text, before.end(), after.start()))
+        if joints:
+            cuts.append(joints[-1].start())
+    cuts.append(sentence.end)
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _draft(doc: Document, sentence: Sentence, piece, reading: _Reading, trigger, attendance, pending, context: _Context) -> _Draft | None:
+    text = doc.text
     evidence_spans = [reading.spans]
+    date_piece = piece
     if attendance and pending and pending[1].index == sentence.index - 1:
         earlier, earlier_sentence = pending
         reading = _Reading([*earlier.participants, *reading.participants], earlier.place or reading.place, reading.spans)
         evidence_spans.append(earlier.spans)
-        sentence_for_date = earlier_sentence
-    else:
-        sentence_for_date = sentence
+        date_piece = (earlier_sentence.start, earlier_sentence.end)
     carried = not reading.place and context.persons & set(reading.participants)
     place = reading.place or (context.place if carried else None)
     keys = _consolidate(doc, reading.participants, place)
@@ -134,25 +160,26 @@ def _reported_meeting(doc: Document, sentence: Sentence, context: _Context) -> _
         if not attendance:
             context.pending = (reading, sentence)
         return None
-    date_mention = _meeting_date(doc, sentence_for_date, trigger.start())
+    date_mention = _meeting_date(doc, date_piece, trigger.start())
     date = date_mention.value if date_mention else None
-    anaphoric = doc.pack.dates.anaphoric.search(text, sentence.start, sentence.end)
+    anaphoric = doc.pack.dates.anaphoric.search(text, piece[0], piece[1])
     if anaphoric and (date_mention is None or date_mention.start > anaphoric.start()):
         earlier = doc.last_date_before(anaphoric.start())  # "im Mai 2018 ...; damals traf er Kim"
         date = earlier.value if earlier else date
     if date_mention:
         evidence_spans[0] += [date_mention.start, date_mention.end]
-    status = _status(doc, sentence, date, explicit=bool(date_mention and not date_mention.relative))
+    status = _status(doc, sentence, piece, date, explicit=bool(date_mention and not date_mention.relative))
     if status is None and carried and context.ongoing:
         status = MeetingStatus.ONGOING
     evidence = [doc.evidence(min(spans), max(spans)) for spans in evidence_spans if spans]
     return _Draft(keys, place, date, status, evidence)
 
 
-def _read(doc: Document, sentence: Sentence, trigger: re.Match[str]) -> _Reading:
+def _read(doc: Document, sentence: Sentence, trigger: re.Match[str], piece: tuple[int, int]) -> _Reading:
     """Participants and place named in the part of the sentence that holds the meeting word."""
     rules = doc.pack.meetings
     part_start, part_end = part_with(doc, sentence, trigger.start(), _PART_BREAK)
+    part_start, part_end = max(part_start, piece[0]), min(part_end, piece[1])
     excluded = _speakers(doc, sentence, trigger) + _comparisons(doc, sentence)
     visits = list(rules.visit_verbs.finditer(doc.text, part_start, part_end))
     in_part = [f for f in doc.entities_in(sentence) if part_start <= f.start < part_end and not any(a <= f.start < b for a, b in excluded)]
@@ -342,8 +369,8 @@ def _consolidate(doc: Document, participants: list[str], place: str | None) -> l
     return [k for k in keys if registry.get(k).kind is not EntityKind.STATE or k not in represented]
 
 
-def _meeting_date(doc: Document, sentence: Sentence, near: int):
-    candidates = [d for d in doc.dates_in(sentence) if not _preceded_by_since(doc.text, d.start)]
+def _meeting_date(doc: Document, piece: tuple[int, int], near: int):
+    candidates = [d for d in doc.dates if piece[0] <= d.start < piece[1] and not _preceded_by_since(doc.text, d.start)]
     if not candidates:
         return None
     return min(candidates, key=lambda d: (abs(d.start - near), -d.value.precision.rank))
@@ -354,7 +381,7 @@ def _preceded_by_since(text: str, position: int) -> bool:
     return bool(words) and words[-1] in _NOT_THE_DATE
 
 
-def _status(doc: Document, sentence: Sentence, date: DateValue | None, explicit: bool) -> MeetingStatus | None:
+def _status(doc: Document, sentence: Sentence, piece: tuple[int, int], date: DateValue | None, explicit: bool) -> MeetingStatus | None:
     """Planned, ongoing or held; None where the sentence does not tell (a later report may)."""
     rules = doc.pack.meetings
     text = doc.text
@@ -362,9 +389,9 @@ def _status(doc: Document, sentence: Sentence, date: DateValue | None, explicit:
         return MeetingStatus.HELD  # a picture shows what happened when it was taken
     if date is not None and doc.published is not None and not date.compatible(doc.published):
         return MeetingStatus.HELD if date < doc.published else MeetingStatus.PLANNED
-    if rules.ongoing.search(text, sentence.start, sentence.end):
+    if rules.ongoing.search(text, *piece):
         return MeetingStatus.ONGOING
-    if rules.planned.search(text, sentence.start, sentence.end):
+    if rules.planned.search(text, *piece):
         return MeetingStatus.PLANNED
     return MeetingStatus.HELD if explicit else None
 
