@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from etl.datapack import Registry
-from etl.extract.meetings import persons_conflict
+from etl.extract.meetings import persons_conflict, places_agree
 from etl.model import ArticleRecords, Attribution, Claim, DateValue, Entity, EntityKind, Meeting, MeetingStatus
 
 _PLACE_RANK = {EntityKind.FACILITY: 0, EntityKind.CITY: 1, EntityKind.REGION: 2, EntityKind.STATE: 3}
@@ -82,7 +82,7 @@ def _canonical_meetings(records: Sequence[ArticleRecords], known: dict[str, Enti
                 for c in clusters
                 if c.states == states
                 and c.date.compatible(meeting.date)
-                and _places_agree(c.place, meeting.place, known)
+                and places_agree(c.place, meeting.place, known.__getitem__)
                 and not any(persons_conflict(m.participants, meeting.participants, known.__getitem__) for _, m in c.members)
             ),
             None,
@@ -98,10 +98,6 @@ def _canonical_meetings(records: Sequence[ArticleRecords], known: dict[str, Enti
         for _, meeting in cluster.members:
             canonical[id(meeting)] = replace(fact, evidence=meeting.evidence)
     return canonical
-
-
-def _places_agree(a: str | None, b: str | None, known: dict[str, Entity]) -> bool:
-    return a is None or b is None or a == b or _state(a, known) == _state(b, known)
 
 
 def _finer_place(a: str | None, b: str | None, known: dict[str, Entity]) -> str | None:

@@ -166,6 +166,8 @@ def _draft(doc: Document, sentence: Sentence, piece, reading: _Reading, trigger,
     if anaphoric and (date_mention is None or date_mention.start > anaphoric.start()):
         earlier = doc.last_date_before(anaphoric.start())  # "im Mai 2018 ...; damals traf er Kim"
         date = earlier.value if earlier else date
+    if date is None and sentence.kind is SegmentKind.CAPTION:
+        date = _caption_date(doc, sentence)  # a picture is dated once, in one of its caption's sentences
     if date_mention:
         evidence_spans[0] += [date_mention.start, date_mention.end]
     status = _status(doc, sentence, piece, date, explicit=bool(date_mention and not date_mention.relative))
@@ -238,6 +240,12 @@ def _speakers(doc: Document, sentence: Sentence, trigger: re.Match[str]) -> list
     return speaker_spans(speeches) + [(f.start, f.end) for f in doc.entities_in(sentence) if f.entity in quoted]
 
 
+def _caption_date(doc: Document, sentence: Sentence) -> DateValue | None:
+    segment = doc.article.segments[sentence.segment]
+    dates = [d for d in doc.dates if segment.start <= d.start < segment.end and not d.relative]
+    return dates[0].value if dates else None
+
+
 def _comparisons(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
     """Spans of the actors compared with the participants ("ebenso wie Schoigu")."""
     spans = []
@@ -288,9 +296,10 @@ def _persons_before(doc: Document, position: int, count: int, exclude: set[str])
 def _attribute_of_noun(doc: Document, sentence: Sentence, found: Found) -> bool:
     """A genitive hanging on another noun ("Kriegsschiffe der Pazifikflotte") is not a participant;
     one hanging on the meeting word is ("der Besuch des Kremlchefs")."""
-    if found.first_token < 2 or sentence.tokens[found.first_token - 1].text not in ("der", "des"):
+    article = found.first_token if sentence.tokens[found.first_token].text in ("der", "des") else found.first_token - 1
+    if article < 1 or sentence.tokens[article].text not in ("der", "des"):
         return False
-    noun = sentence.tokens[found.first_token - 2].text
+    noun = sentence.tokens[article - 1].text
     return noun[:1].isupper() and not doc.pack.meetings.triggers.regex.fullmatch(noun)
 
 
@@ -438,11 +447,33 @@ def _same_meeting(a: _Draft, b: _Draft, doc: Document) -> bool:
         return False
     if persons_conflict(a.participants, b.participants, doc.registry.get):
         return False
-    if a.date and b.date and not a.date.compatible(b.date):
+    first, second = _effective_date(a, doc), _effective_date(b, doc)
+    if first and second and not first.compatible(second):
         return False
-    if a.place and b.place and a.place != b.place and doc.state_of(a.place) != doc.state_of(b.place):
+    if not places_agree(a.place, b.place, doc.registry.get):
         return False
     return a.status is None or b.status is None or a.status == b.status or {a.status, b.status} == {MeetingStatus.ONGOING, MeetingStatus.PLANNED}
+
+
+def _effective_date(draft: _Draft, doc: Document) -> DateValue | None:
+    """An undated report of a meeting is taken as of the article's month ("Das Treffen dauerte
+    vier Stunden"), so it does not join a meeting the article dates years back."""
+    if draft.date is None and doc.published is not None:
+        return doc.published.coarsen(Precision.MONTH)
+    return draft.date
+
+
+def places_agree(a: str | None, b: str | None, entity: Callable[[str], Entity]) -> bool:
+    """The same place, an unknown one, or a state (or region) and a place in it; two different
+    cities or facilities are two meetings."""
+    if a is None or b is None or a == b:
+        return True
+    first, second = entity(a), entity(b)
+    if first.kind in (EntityKind.STATE, EntityKind.REGION):
+        return (second.state or b) == (a if first.kind is EntityKind.STATE else first.state)
+    if second.kind in (EntityKind.STATE, EntityKind.REGION):
+        return (first.state or a) == (b if second.kind is EntityKind.STATE else second.state)
+    return False
 
 
 def _finer_place(doc: Document, a: str | None, b: str | None) -> str | None:
