@@ -195,6 +195,7 @@ class TitleRule:
     of: str
     words: frozenset[str]
     holders: tuple[tuple[str, DateValue, DateValue | None], ...]
+    bare: bool = False  # names its holder without the state ("der Machthaber")
 
     def holder(self, on: DateValue | None) -> str | None:
         if on is None:
@@ -559,7 +560,7 @@ def _role_rules(cfg: dict, registry: Registry) -> RoleRules:
             except ValueError as err:
                 raise DataPackError(f"roles.toml title {number}: holder {entry!r} is not [name, from, to] with ISO dates ({err})") from None
         words = frozenset(form for word in table.get("words", []) for form in inflections(word))
-        titles.append(TitleRule(registry.by_name(table["of"]).key, words, tuple(holders)))
+        titles.append(TitleRule(registry.by_name(table["of"]).key, words, tuple(holders), bool(table.get("bare", False))))
     unknown = cfg.get("unknown_persons", {})
     return RoleRules(
         titles=tuple(titles),

@@ -171,3 +171,51 @@ def test_coordinated_verbs_are_two_transfers(extract_text):
 def test_a_hypothetical_is_no_claim(extract_text):
     assert _claims(extract_text, "Szenario\n\nSollte Russland Nordkorea U-Boot-Technologie liefern, würde das die Region destabilisieren.") == ()
     assert _claims(extract_text, "Szenario\n\nFalls Nordkorea Raketen an Russland liefert, drohen Sanktionen.") == ()
+
+
+def test_a_list_of_accusers_and_an_infinitive_clause(extract_text):
+    text = "Vorwurf\n\nWashington, Seoul und Kiew beschuldigen Pjöngjang, Russland mit Waffen für den Krieg zu versorgen."
+    assert _tuples(_claims(extract_text, text)) == {
+        ("named", "united-states", "asserts", "north-korea", "russia"),
+        ("named", "south-korea", "asserts", "north-korea", "russia"),
+        ("named", "ukraine", "asserts", "north-korea", "russia"),
+    }
+
+
+def test_a_speaker_set_off_by_commas(extract_text):
+    text = "Bericht\n\nDer Sprecher des Weißen Hauses, John Kirby, hatte erklärt, Nordkorea habe Munition an Russland geliefert."
+    (claim,) = _claims(extract_text, text)
+    assert (claim.claimant, claim.supplier, claim.recipient) == ("john-kirby", "north-korea", "russia")
+
+
+def test_a_pronoun_as_speaker_and_both_governments(extract_text):
+    text = "Dementi\n\nKim Yo Jong meldete sich zu Wort. Nordkorea liefere Waffen an Russland, hieß es in Seoul. Sie nannte die Berichte absurd."
+    assert ("named", "kim-yo-jong", "denies", "north-korea", "russia") in _tuples(_claims(extract_text, text))
+    text = "Einsatz\n\nRussland und Nordkorea schwiegen lange. Im April räumten beide Regierungen ein, dass nordkoreanische Soldaten in der Region Kursk kämpften."
+    assert {("named", "russia", "asserts", "north-korea", "russia"), ("named", "north-korea", "asserts", "north-korea", "russia")} <= _tuples(
+        _claims(extract_text, text, date="2025-05")
+    )
+
+
+def test_a_source_that_says_nothing_makes_no_claim(extract_text):
+    text = "Reaktion\n\nDie USA werfen Nordkorea Waffenlieferungen an Russland vor. Pjöngjang äußerte sich zu den Vorwürfen zunächst nicht."
+    assert _tuples(_claims(extract_text, text)) == {("named", "united-states", "asserts", "north-korea", "russia")}
+
+
+def test_the_agent_of_use_receives_and_the_origin_supplies(extract_text):
+    text = "Granaten\n\nLaut Budanow stammt die Hälfte der von Russland verschossenen Granaten aus nordkoreanischer Produktion."
+    (claim,) = _claims(extract_text, text)
+    assert (claim.claimant, claim.supplier, claim.recipient) == ("kyrylo-budanov", "north-korea", "russia")
+
+
+def test_a_denial_across_quotes_and_a_paragraph(extract_text):
+    text = (
+        "Container\n\nKirby sagte, Nordkorea habe mehr als 1000 Container mit Munition an Russland geliefert.\n\n"
+        "Satellitenbilder zeigen das.\n\nMoskau wies die Vorwürfe als „haltlose Propaganda“ zurück."
+    )
+    assert ("named", "russia", "denies", "north-korea", "russia") in _tuples(_claims(extract_text, text))
+
+
+def test_claiming_to_have_evidence(extract_text):
+    text = "Trümmer\n\nRussland und Nordkorea schweigen. Kiew will Trümmer sichergestellt haben, die von nordkoreanischen Raketen stammen."
+    assert ("named", "ukraine", "asserts", "north-korea", "russia") in _tuples(_claims(extract_text, text))

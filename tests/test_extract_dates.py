@@ -61,3 +61,18 @@ def test_weekday_with_day_and_month_pins_the_publication_year(read_text, pack):
     article = read_text("Am Dienstag, dem 15. August, gratulierte Putin. Im Jahr 2022 war das anders.", date=None)
     sentences = split_sentences(article, pack.text)
     assert infer_publication(article.text, sentences, pack.dates) == DateValue(2023, 8, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russland bereitet für dieses Jahr einen Besuch vor.", [DateValue(2024)]),
+        ("Im vergangenen Jahr war das anders.", [DateValue(2023)]),
+        ("Am Mittwochmittag war es so weit.", [DateValue(2024, 1, 17)]),
+        ("Im Juli 2000 war Putin dort. Ein Jahr später kam Kim.", [DateValue(2000, 7), DateValue(2001)]),
+        ("Im April 2019 trafen sie sich; im September desselben Jahres wieder.", [DateValue(2019, 4), DateValue(2019, 9)]),
+    ],
+)
+def test_years_relative_to_publication_or_to_the_last_date(read_text, pack, text, expected):
+    found = _dates(read_text, pack, text, "2024-01-17")
+    assert [value for _, value in found] == expected, found

@@ -86,3 +86,10 @@ def test_a_bare_ministry_is_the_one_of_the_state_in_context(extract_text):
 
 def test_an_acronym_glued_to_the_next_word_is_still_found(extract_text):
     assert "tass" in _mentioned(extract_text, "Meldung\n\nNach Angaben der Agentur TASSZu diesem Anlass kamen viele.")
+
+
+def test_a_family_name_alone_refers_to_the_person_named_before(read_text, pack):
+    found = _found(read_text, pack, "Sitzung\n\nDer Diplomat Robert Wood sprach zuerst. Wood sagte, die Lage sei ernst. Im Park Jin war nichts.")
+    assert [f for f in found if f[0] == "Wood"] == [("Wood", "robert-a-wood", MentionForm.NAME)]
+    found = _found(read_text, pack, "Treffen\n\nChoe Son Hui reiste an. Choe sagte wenig.")
+    assert sum(1 for f in found if f[1] == "choe-son-hui") == 2

@@ -128,3 +128,41 @@ def test_the_tense_of_the_dates_own_clause_counts(extract_text):
     text = "Treffen\n\nChoe Son Hui und Sergej Lawrow werden dort anknüpfen, wo sie im Oktober aufgehört haben, als Lawrow Pjöngjang besuchte."
     (meeting,) = _meetings(extract_text, text, date="2024-01")
     assert meeting.date == DateValue(2023, 10) and meeting.status is MeetingStatus.HELD and meeting.place == "pyongyang"
+
+
+def test_two_clauses_with_their_own_meeting_verbs_are_two_meetings(extract_text):
+    text = "Chronik\n\nIm Juli 2023 besuchte Sergei Schoigu Pjöngjang, im September desselben Jahres empfing Putin Kim Jong Un in Wladiwostok."
+    meetings = {(m.participants, m.date) for m in _meetings(extract_text, text, date="2024-07")}
+    assert meetings == {(("north-korea", "sergei-shoigu"), DateValue(2023, 7)), (("kim-jong-un", "vladimir-putin"), DateValue(2023, 9))}
+
+
+def test_having_been_somewhere_with_a_date_is_a_visit(extract_text):
+    text = "Rückblick\n\nZuletzt war Lawrow im Mai 2018 in Pjöngjang gewesen; damals traf er Kim."
+    (meeting,) = _meetings(extract_text, text, date="2023-10-20")
+    assert meeting.participants == ("kim-jong-un", "sergey-lavrov")
+    assert (meeting.date, meeting.place, meeting.status) == (DateValue(2018, 5), "pyongyang", MeetingStatus.HELD)
+
+
+def test_both_takes_up_the_two_persons_named_before(extract_text):
+    text = "Vertrag\n\nPutin reiste zu Kim Jong Un. Im Juni 2024 unterzeichneten beide in Pjöngjang einen Vertrag."
+    meetings = _meetings(extract_text, text, date="2024-07")
+    assert (("kim-jong-un", "vladimir-putin"), DateValue(2024, 6)) in {(m.participants, m.date) for m in meetings}
+
+
+def test_no_longer_and_never_are_no_meetings(extract_text):
+    text = "Geschichte\n\nSeit dem Zerfall der Sowjetunion war kein russischer Verteidigungsminister mehr in Pjöngjang zu Gast gewesen."
+    assert _meetings(extract_text, text, date="2023-07") == ()
+
+
+def test_meetings_in_two_different_cities_stay_apart(extract_text):
+    text = (
+        "Gipfel\n\nPutin empfing Kim Jong Un auf dem Kosmodrom Wostotschny. "
+        "Zuletzt waren Putin und Kim im April 2019 in Wladiwostok zusammengekommen."
+    )
+    meetings = {(m.place, m.date) for m in _meetings(extract_text, text, date="2023-09-13")}
+    assert meetings == {("vostochny-cosmodrome", DateValue(2023, 9)), ("vladivostok", DateValue(2019, 4))}
+
+
+def test_a_bare_title_that_names_one_person(extract_text):
+    (meeting,) = _meetings(extract_text, "Besuch\n\nAnfang Juni hatte Schoigu den Machthaber in Pjöngjang getroffen.", date="2025-06-17")
+    assert meeting.participants == ("kim-jong-un", "sergei-shoigu")

@@ -126,6 +126,9 @@ def _reported_meetings(doc: Document, sentence: Sentence, context: _Context) -> 
                 readings.append((reading, presence))  # "Zuletzt war Lawrow im Mai 2018 in Pjöngjang"
         if readings:
             reading, trigger = max(readings, key=lambda rt: len(set(rt[0].participants)) + (0.5 if rt[0].place else 0))
+            if reading.place is None:  # "war Lawrow in Pjöngjang; damals traf er Kim": the place of the same visit
+                place = next((r.place for r, _ in readings if r.place and set(r.participants) & set(reading.participants)), None)
+                reading = _Reading(reading.participants, place, reading.spans)
             draft = _draft(doc, sentence, piece, reading, trigger, attendance, pending, context)
             if draft:
                 drafts.append(draft)

@@ -72,7 +72,8 @@ def _title(sentence: Sentence, position: int, here: list[Found], registry: Regis
         return None, None
     owner = _owner_before(sentence, position, here) or _owner_after(sentence, position, here)
     if owner is None:
-        return None, None
+        bare = [rule for rule in rules if rule.bare]
+        return (bare[0], None) if len(bare) == 1 else (None, None)
     key = owner.entity
     state = registry.state_of(key) or key
     for rule in rules:
