@@ -85,6 +85,15 @@ class Registry:
             by_surface.setdefault(alias.surface, []).append(alias)
         object.__setattr__(self, "_by_surface", by_surface)
 
+    def capital_of(self, state: str) -> str | None:
+        """The city whose name also stands for the state's government (Pjöngjang for North Korea)."""
+        for alias in self.aliases:
+            if alias.entity == state and alias.form is MentionForm.METONYM:
+                for other in self.named(alias.surface):
+                    if self.entities[other.entity].kind is EntityKind.CITY and self.entities[other.entity].state == state:
+                        return other.entity
+        return None
+
     def named(self, surface: str) -> list[AliasEntry]:
         """The registry entries an exact surface form names."""
         return self._by_surface.get(surface, [])

@@ -219,3 +219,17 @@ def test_a_denial_across_quotes_and_a_paragraph(extract_text):
 def test_claiming_to_have_evidence(extract_text):
     text = "Trümmer\n\nRussland und Nordkorea schweigen. Kiew will Trümmer sichergestellt haben, die von nordkoreanischen Raketen stammen."
     assert ("named", "ukraine", "asserts", "north-korea", "russia") in _tuples(_claims(extract_text, text))
+
+
+def test_the_sentence_opener_is_the_speaker_of_an_apposition(extract_text):
+    text = "Dementi\n\nKim Yo Jong, die Schwester von Kim Jong Un, hat Berichte über Waffenlieferungen an Russland zurückgewiesen."
+    (claim,) = _claims(extract_text, text, date="2024-05")
+    assert (claim.claimant, claim.stance, claim.supplier, claim.recipient) == ("kim-yo-jong", Stance.DENIES, "north-korea", "russia")
+
+
+def test_firing_missiles_and_holding_help_for_likely(extract_text):
+    text = "Krieg\n\nRussland und Nordkorea rücken zusammen. Schon heute feuert Russland nordkoreanische Raketen auf ukrainische Städte ab."
+    assert ("author", None, "asserts", "north-korea", "russia") in _tuples(_claims(extract_text, text))
+    text = "U-Boote\n\nNordkorea baut U-Boote. Das CSIS hält russische Hilfe beim U-Boot-Bau für wahrscheinlich."
+    (claim,) = _claims(extract_text, text)
+    assert (claim.claimant, claim.stance, claim.supplier, claim.recipient) == ("center-for-strategic-and-international-studies", Stance.SPECULATES, "russia", "north-korea")

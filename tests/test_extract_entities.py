@@ -14,7 +14,7 @@ def _mentioned(extract_text, text):
 
 
 def test_german_inflections_find_the_base_name(read_text, pack):
-    found = _found(read_text, pack, "Putins Minister lobte Schoigus Besuch und Nordkoreas Führung.")
+    found = _found(read_text, pack, "Putins Minister lobte Schoigus Besuch und Nordkoreas Küste.")
     assert ("Putins", "vladimir-putin", MentionForm.NAME) in found
     assert ("Schoigus", "sergei-shoigu", MentionForm.NAME) in found
     assert ("Nordkoreas", "north-korea", MentionForm.NAME) in found

@@ -166,3 +166,14 @@ def test_meetings_in_two_different_cities_stay_apart(extract_text):
 def test_a_bare_title_that_names_one_person(extract_text):
     (meeting,) = _meetings(extract_text, "Besuch\n\nAnfang Juni hatte Schoigu den Machthaber in Pjöngjang getroffen.", date="2025-06-17")
     assert meeting.participants == ("kim-jong-un", "sergei-shoigu")
+
+
+def test_the_capital_of_an_adjective_and_no_place_inside_an_event(extract_text):
+    text = "Besuch\n\nDer Besuch des russischen Verteidigungsministers in der nordkoreanischen Hauptstadt galt der Invasion in der Ukraine."
+    (meeting,) = _meetings(extract_text, text, date="2023-07")
+    assert (meeting.participants, meeting.place) == (("north-korea", "sergei-shoigu"), "pyongyang")
+
+
+def test_soldiers_do_not_meet(extract_text):
+    text = "Lage\n\nDer Besuch fällt in eine Zeit, in der nordkoreanische Soldaten nahe der ukrainischen Grenze stehen."
+    assert _meetings(extract_text, text, date="2024-11") == ()

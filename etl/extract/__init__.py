@@ -6,7 +6,7 @@ from etl.datapack import DataPack
 from etl.extract.claims import find_claims
 from etl.extract.document import Document, analyse
 from etl.extract.meetings import find_meetings
-from etl.model import Article, ArticleRecords, EntityKind, Mention
+from etl.model import Article, ArticleRecords, Mention
 
 __all__ = ["extract"]
 
@@ -29,7 +29,5 @@ def _mentions(doc: Document) -> tuple[Mention, ...]:
     mentions = []
     for found in doc.entities:
         if found.names_actor or found.kind.is_place:
-            mentions.append(Mention(found.entity, found.form, doc.evidence(found.start, found.end)))
-        elif found.kind is EntityKind.STATE and found.locative:
             mentions.append(Mention(found.entity, found.form, doc.evidence(found.start, found.end)))
     return tuple(mentions)

@@ -17,7 +17,7 @@ PREPOSITIONS = frozenset(
 )
 _ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
 _GROUP = re.compile(r"\bbeiden? (?:Regierungen|Seiten|Länder|Staaten|Hauptstädte)\b")
-_PRONOUN = re.compile(r"\b(?:er|sie|Er|Sie)\b")
+_PRONOUN = re.compile(r"\b(?:er|sie|es|Er|Sie|Es)\b")
 _SINCE = ("seit", "Seit")
 
 
@@ -47,19 +47,21 @@ def speech_acts(doc: Document, sentence: Sentence) -> list[Speech]:
         else:
             found = _actor_after(doc, sentence, match.start(), limit=8)
         if found:
-            speeches.append(_named(doc, sentence, found, match, denial=False))
+            for speaker in _coordinated(found, [f for f in doc.entities_in(sentence) if f.is_actor], text):
+                speeches.append(_named(doc, sentence, speaker, match, denial=False))
     for match in rules.reporting.finditer(text, sentence.start, sentence.end):
         denial = bool(rules.denial.regex.fullmatch(match.group(0)))
-        if _unnamed_subject(doc, sentence, match):
+        speakers = _speakers(actors, match, sentence, text) or _group_speakers(doc, sentence, match) or _pronoun_speaker(doc, sentence, match)
+        if not speakers and _unnamed_subject(doc, sentence, match):
             speeches.append(Speech(Attribution.UNNAMED, None, denial, match.start(), match.end()))
             continue
-        speakers = _speakers(actors, match, sentence, text) or _group_speakers(doc, sentence, match) or _pronoun_speaker(doc, sentence, match)
         for found in speakers:
             if not any(s.claimant == found.entity and s.denial == denial for s in speeches):
                 speeches.append(_named(doc, sentence, found, match, denial))
     if not any(s.attribution is Attribution.NAMED for s in speeches) and rules.unnamed.search(text, sentence.start, sentence.end):
         speeches.append(Speech(Attribution.UNNAMED, None, False, sentence.start, sentence.start))
-    return speeches
+    deniers = {s.claimant for s in speeches if s.denial}
+    return [s for s in speeches if s.denial or s.claimant is None or s.claimant not in deniers]  # who denies, denies
 
 
 def speaker_spans(speeches: list[Speech]) -> list[tuple[int, int]]:
@@ -107,20 +109,23 @@ def _named(doc: Document, sentence: Sentence, found: Found, cue: re.Match[str], 
         denial,
         min(found.start, cue.start()) if here else cue.start(),
         max(found.end, cue.end()) if here else cue.end(),
-        (found.start, _attached_end(doc, sentence, found)),
+        (found.start, _attached_end(doc, sentence, found, cue)),
         _clause_date(doc, sentence, cue.start()),
     )
 
 
-def _attached_end(doc: Document, sentence: Sentence, found: Found) -> int:
+def _attached_end(doc: Document, sentence: Sentence, found: Found, cue: re.Match[str]) -> int:
     """Where the speaker's noun phrase ends: genitives hang on it ("der Geheimdienst Südkoreas",
-    "der Sprecher des Sicherheitsrats der USA")."""
+    "der Sprecher des Sicherheitsrats der USA"), the same body may follow ("Militärgeheimdienst
+    HUR"), and an apposition runs up to the verb ("Budanow, der Chef des Militärgeheimdienstes, schätzt")."""
+    if found.end <= cue.start() and found.sentence == sentence.index and not re.search(r"\bdass\b|[;:«»„“]", doc.text[found.end : cue.start()]):
+        return cue.start()
     end, last = found.end, found.last_token
     for other in doc.entities_in(sentence):
         if other.first_token <= last:
             continue
         between = [t.text for t in sentence.tokens[last + 1 : other.first_token]]
-        if (other.genitive and not between) or (between and all(w in ("des", "der") for w in between) and len(between) <= 1):
+        if (other.genitive and not between) or (between and all(w in ("des", "der") for w in between) and len(between) <= 1) or (other.entity == found.entity and not between):
             end, last = other.end, other.last_token
         else:
             break
@@ -140,7 +145,7 @@ def _speakers(actors: list[Found], cue: re.Match[str], sentence: Sentence, text:
     left = [
         f
         for f in actors
-        if f.end <= cue.start() and not f.genitive and not CLAUSE_BREAK.search(text, f.end, cue.start()) and gap_tokens(sentence, f.end, cue.start()) <= 6
+        if f.end <= cue.start() and not f.genitive and not CLAUSE_BREAK.search(text, f.end, cue.start()) and gap_tokens(sentence, f.end, cue.start()) <= 12
     ]
     if not left:
         # a separable verb holds its subject between its parts: "warf der US-Botschafter Robert Wood Moskau vor"
@@ -176,7 +181,8 @@ def _apposition_speaker(actors: list[Found], cue: re.Match[str], sentence: Sente
     """A speaker set off by commas before the verb ("John Kirby, Sprecher des ..., hatte erklärt")
     or opening the sentence: the person nearest before the verb, within the same statement."""
     before = [f for f in actors if f.end <= cue.start() and f.kind is EntityKind.PERSON and not re.search(r"\bdass\b|[;:«»„“]", text[f.end : cue.start()])]
-    return [before[-1]] if before else []
+    opener = [f for f in before if f.first_token == 0]  # "Kim Yo Jong, die Schwester von Kim Jong Un, hat ... zurückgewiesen"
+    return opener[:1] or before[-1:]
 
 
 def _group_speakers(doc: Document, sentence: Sentence, cue: re.Match[str]) -> list[Found]:
@@ -196,9 +202,11 @@ def _group_speakers(doc: Document, sentence: Sentence, cue: re.Match[str]) -> li
 def _pronoun_speaker(doc: Document, sentence: Sentence, cue: re.Match[str]) -> list[Found]:
     """ "nannte sie die Vorwürfe absurd": the person named last before the pronoun."""
     near = doc.text[max(sentence.start, cue.start() - 8) : min(sentence.end, cue.end() + 6)]
-    if not _PRONOUN.search(near):
+    pronoun = _PRONOUN.search(near)
+    if not pronoun:
         return []
-    earlier = [f for f in doc.entities if f.kind is EntityKind.PERSON and f.start < cue.start() and f.sentence >= sentence.index - 2]
+    kind = EntityKind.ORGANIZATION if pronoun.group(0).lower() == "es" else EntityKind.PERSON  # "Es kam zu dem Schluss": the panel
+    earlier = [f for f in doc.entities if f.kind is kind and f.start < cue.start() and f.sentence >= sentence.index - 2]
     return [earlier[-1]] if earlier else []
 
 

@@ -100,7 +100,7 @@ _DEFINITE = frozenset("der die das den dem des diese diesen dieser dieses".split
 def _definite_transfer(doc: Document, sentence: Sentence, earlier: int) -> bool:
     """ "bestätigten den Einsatz": a transfer noun with a definite article takes up the materiel
     of the sentence before."""
-    if sentence.index - earlier != 1:
+    if not 1 <= sentence.index - earlier <= 2:
         return False
     rules = doc.pack.claims
     for cues in (rules.nouns, rules.deploy):
@@ -213,6 +213,7 @@ def _transfers(doc: Document, sentence: Sentence, materiel: list[_Term], speeche
     for piece in _verb_pieces(doc, part):
         terms = [t for t in inside if piece[0] <= t.start < piece[1]] if inside else materiel
         if not terms:
+            subject = subject or _first_subject(doc, sentence, piece, speeches)  # "Die Sowjetunion half ... und stattete ... aus"
             continue
         main, counter = _split_exchange(doc, piece, terms)
         transfer, found_subject = _transfer(doc, sentence, piece, main or terms, speeches, subject)
@@ -224,6 +225,15 @@ def _transfers(doc: Document, sentence: Sentence, materiel: list[_Term], speeche
             codes = tuple(dict.fromkeys(t.code for t in counter))
             transfers.append(_Transfer(transfer.recipient, transfer.supplier, codes, None, transfer.start, max(transfer.end, counter[-1].end), transfer.piece))
     return transfers
+
+
+def _first_subject(doc: Document, sentence: Sentence, piece: tuple[int, int], speeches: list[Speech]) -> Found | None:
+    speakers = speaker_spans(speeches)
+    for found in doc.entities_in(sentence):
+        if piece[0] <= found.start < piece[1] and found.refers and not found.locative and not after_preposition(sentence, found):
+            if not any(a <= found.start < b for a, b in speakers):
+                return found
+    return None
 
 
 def _verb_pieces(doc: Document, part: tuple[int, int]) -> list[tuple[int, int]]:
@@ -269,7 +279,9 @@ def _transfer(
     in_piece = [f for f in doc.entities_in(sentence) if part_start <= f.start < part_end]
     actors = [f for f in in_piece if f.is_actor and f.entity not in doc.registry.media and not f.locative and not any(a <= f.start < b for a, b in speakers)]
     origin = _supplier_after_materiel(actors, sentence, materiel, rules.supplier_prepositions, rules.origin_nouns)
-    named_supplier = origin or _prepositional(actors, sentence, rules.supplier_prepositions)
+    giving = any(kind == "give" for kind, _ in cues)
+    # a giver is its verb's subject; "von" after a verb of giving is more often whose ("die Truppen von Kim Il Sung")
+    named_supplier = origin or (None if giving else _prepositional(actors, sentence, rules.supplier_prepositions))
     agent = None
     if named_supplier is not None and _agent_of_use(doc, sentence, named_supplier):
         named_supplier, agent = None, named_supplier  # "die von Russland verschossenen Granaten": Russia used them
@@ -277,7 +289,7 @@ def _transfer(
         cues += needs  # "braucht Munition aus Nordkorea" names both sides
     if not cues and origin is None:
         return None, None  # materiel alone is no transfer ("Raketentests"), a need alone neither
-    supplier = named_supplier or _adjective_on_materiel(actors, materiel) or _genitive_after_noun(actors, cues, sentence)
+    supplier = named_supplier or _adjective_on_materiel(actors, materiel) or _adjective_on_transfer(actors, cues) or _genitive_after_noun(actors, cues, sentence)
     recipient = agent or _prepositional(actors, sentence, rules.recipient_prepositions)
     verb = _main_verb(cues, materiel)
     subject = None
@@ -373,6 +385,16 @@ def _adjective_on_materiel(actors: list[Found], materiel: list[_Term]) -> Found 
     for found in actors:
         if found.form is MentionForm.ADJECTIVE and any(0 < t.start - found.end <= 2 for t in materiel):
             return found
+    return None
+
+
+def _adjective_on_transfer(actors: list[Found], cues) -> Found | None:
+    """An adjective of state on a transfer noun: "russische Hilfe", "nordkoreanische Lieferungen"."""
+    for kind, match in cues:
+        if kind == "noun":
+            for found in actors:
+                if found.form is MentionForm.ADJECTIVE and 0 < match.start() - found.end <= 2:
+                    return found
     return None
 
 

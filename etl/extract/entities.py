@@ -34,6 +34,7 @@ class Found:
     last_token: int
     locative: bool = False
     genitive: bool = False
+    in_event: bool = False  # named inside an event's name ("Krieg in der Ukraine")
 
     @property
     def is_actor(self) -> bool:
@@ -41,7 +42,8 @@ class Found:
 
     @property
     def is_place(self) -> bool:
-        return self.kind.is_place or (self.kind is EntityKind.STATE and self.locative)
+        """A city, region or facility, or a state named as where something happens ("in Russland")."""
+        return self.kind.is_place or (self.kind is EntityKind.STATE and self.locative and self.form is not MentionForm.ADJECTIVE)
 
     @property
     def names_actor(self) -> bool:
@@ -167,8 +169,10 @@ def find_family_names(sentences: tuple[Sentence, ...], found: list[Found], regis
 def _standing_for_state(found: Found, sentence: Sentence, rules: TextRules) -> Found:
     """An adjective of state before a noun like "Delegation" or "Führung" stands for the state."""
     following = sentence.tokens[found.last_token + 1 : found.last_token + 2]
-    if found.form is MentionForm.ADJECTIVE and following and following[0].text in rules.state_nouns:
-        return replace(found, form=MentionForm.METONYM, end=following[0].end, last_token=found.last_token + 1)
+    if not following or following[0].text not in rules.state_nouns or found.kind is not EntityKind.STATE:
+        return found
+    if found.form is MentionForm.ADJECTIVE or found.genitive:  # "chinesische Delegation", "Nordkoreas Vertretung"
+        return replace(found, form=MentionForm.METONYM, end=following[0].end, last_token=found.last_token + 1, genitive=False)
     return found
 
 
@@ -208,7 +212,7 @@ def _names_inside(sentence: Sentence, first: int, stop: int, index: AliasIndex, 
             if names:
                 locative = _is_locative(sentence, position, rules)
                 start, end = token.start + part.start(), token.start + part.end()
-                out.append(Found(names[0][0], registry.get(names[0][0]).kind, MentionForm.NAME, start, end, sentence.index, position, position, locative))
+                out.append(Found(names[0][0], registry.get(names[0][0]).kind, MentionForm.NAME, start, end, sentence.index, position, position, locative, in_event=True))
     return out
 
 
@@ -294,8 +298,11 @@ def _resolve(candidates, sentence: Sentence, first: int, last: int, registry: Re
 
 def _is_locative(sentence: Sentence, first: int, rules: TextRules) -> bool:
     words = [t.text for t in sentence.tokens]
-    before = words[first - 1] if first >= 1 else ""
-    two_before = " ".join(words[first - 2 : first]) if first >= 2 else ""
+    position = first
+    while position >= 2 and words[position - 1][:1].islower() and words[position - 1] not in rules.locative and first - position < 2:
+        position -= 1  # "in der russischen Region Kursk": look past the adjective
+    before = words[position - 1] if position >= 1 else ""
+    two_before = " ".join(words[position - 2 : position]) if position >= 2 else ""
     if {before, before.lower(), two_before, two_before.lower()} & rules.locative:  # "Im Sicherheitsrat" opens a sentence
         return True
     if before in rules.route_from:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from etl.extract.attribution import CLAUSE_BREAK, gap_tokens, part_with, speaker_spans, speech_acts
 from etl.extract.document import Document
@@ -26,7 +26,9 @@ _PLACE_RANK = {EntityKind.FACILITY: 0, EntityKind.CITY: 1, EntityKind.REGION: 2,
 _VISIT_NOUN_ENDINGS = ("reise", "besuch", "visite")
 _NOT_THE_DATE = ("seit", "Seit", "since")  # "der erste Besuch seit April 2019" is not dated April 2019
 _ORIGIN = frozenset({"von", "aus", "from"})  # "von Pjöngjang bis nach Wladiwostok": not where they meet
-_PART_BREAK = re.compile(r"[:;]\s|\s[–—]\s|,\s+dass\b")
+# Parts of a sentence with their own subject: after a colon, semicolon or dash, and subordinate
+# clauses ("..., was Putin und Kim im September vereinbart hatten").
+_PART_BREAK = re.compile(r"[:;]\s|\s[–—]\s|,\s+(?:dass|was|wo|nachdem|weil|obwohl|während|bevor)\b")
 
 
 @dataclass(slots=True)
@@ -197,13 +199,19 @@ def _read(doc: Document, sentence: Sentence, trigger: re.Match[str], piece: tupl
     for found in in_part:
         if found.entity in doc.registry.media or _is_origin(sentence, found):
             continue
+        if found.in_event:
+            continue  # "die Invasion in der Ukraine" is no place of the meeting
         if found.is_place or _visit_target(sentence, found, visits):
             places.append(found)
         elif found.form is MentionForm.ADJECTIVE:
+            capital = _capital(doc, sentence, found)
+            if capital:
+                places.append(replace(found, entity=capital, kind=EntityKind.CITY, form=MentionForm.NAME))
+                continue
             if not _before_counterpart(doc, sentence, found):
                 continue
             participants.append(found.entity)
-        elif found.refers and not _possessor(doc, found, in_part) and not _attribute_of_noun(doc, sentence, found):
+        elif found.refers and not _possessor(doc, found, in_part) and not _attribute_of_noun(doc, sentence, found) and _may_meet(doc, sentence, found):
             participants.append(found.entity)
         else:
             continue
@@ -332,6 +340,21 @@ def _possessor(doc: Document, found: Found, others: list[Found]) -> bool:
         o.kind is EntityKind.PERSON and o.start > found.end and o.first_token - found.last_token <= 3 and doc.state_of(o.entity) == state
         for o in others
     )
+
+
+def _capital(doc: Document, sentence: Sentence, found: Found) -> str | None:
+    """ "in der nordkoreanischen Hauptstadt": the state's capital."""
+    following = sentence.tokens[found.last_token + 1 : found.last_token + 2]
+    if following and following[0].text == "Hauptstadt" and found.locative:
+        return doc.registry.capital_of(found.entity)
+    return None
+
+
+def _may_meet(doc: Document, sentence: Sentence, found: Found) -> bool:
+    """A state standing for its delegation meets; "nordkoreanische Soldaten" do not."""
+    if found.form is not MentionForm.METONYM or found.last_token == found.first_token:
+        return True
+    return bool(doc.pack.meetings.counterpart_nouns.regex.fullmatch(sentence.tokens[found.last_token].text))
 
 
 def _before_counterpart(doc: Document, sentence: Sentence, found: Found) -> bool:
