@@ -13,9 +13,8 @@ from pathlib import Path
 from tabulate import tabulate
 
 from etl import rdfio
-from etl.datapack import DEFAULT_DATA_DIR
+from etl.datapack import DEFAULT_DATA_DIR, load_datapack
 from etl.errors import GraphInputError, NewskgError, QueryError
-from etl.datapack import load_datapack
 from etl.evaluate import GoldError, evaluate, load_gold
 from etl.pipeline import GRAPH_TTL, RunConfig, RunResult, Vocabulary, extract_corpus, run
 from etl.query import read_query, run_query, show

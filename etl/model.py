@@ -7,7 +7,7 @@ import hashlib
 import re
 from array import array
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 def stable_hash(*parts: object, length: int = 16) -> str:
@@ -19,7 +19,7 @@ def stable_hash(*parts: object, length: int = 16) -> str:
 # ---------------------------------------------------------------- dates
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     YEAR = "year"
     MONTH = "month"
     DAY = "day"
@@ -104,13 +104,13 @@ class DateValue:
 # ---------------------------------------------------------------- articles
 
 
-class SourceFormat(str, Enum):
+class SourceFormat(StrEnum):
     TEXT = "text"
     HTML = "html"
     JSONL = "jsonl"
 
 
-class SegmentKind(str, Enum):
+class SegmentKind(StrEnum):
     HEADLINE = "headline"
     HEADING = "heading"
     BODY = "body"
@@ -184,7 +184,7 @@ def article_key(text: str) -> str:
 # ---------------------------------------------------------------- the domain registry
 
 
-class EntityKind(str, Enum):
+class EntityKind(StrEnum):
     PERSON = "Person"
     ORGANIZATION = "Organization"
     STATE = "State"
@@ -233,7 +233,7 @@ class Evidence:
     suffix: str = ""
 
 
-class MentionForm(str, Enum):
+class MentionForm(StrEnum):
     NAME = "name"
     ADJECTIVE = "adjective"  # "nordkoreanische": points to the state, does not name it
     DEMONYM = "demonym"  # "die Russen": stands for the state in a role, not a mention by name
@@ -247,19 +247,19 @@ class Mention:
     evidence: Evidence
 
 
-class MeetingStatus(str, Enum):
+class MeetingStatus(StrEnum):
     HELD = "held"
     ONGOING = "ongoing"
     PLANNED = "planned"
 
 
-class Stance(str, Enum):
+class Stance(StrEnum):
     ASSERTS = "asserts"
     DENIES = "denies"
     SPECULATES = "speculates"
 
 
-class Attribution(str, Enum):
+class Attribution(StrEnum):
     """Who stands behind a claim: a named actor, the article's author, or unnamed sources."""
 
     NAMED = "named"

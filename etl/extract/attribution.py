@@ -80,7 +80,7 @@ def after_preposition(sentence: Sentence, found: Found) -> bool:
 
 def clause_bounds(doc: Document, sentence: Sentence, position: int) -> tuple[int, int]:
     """The stretch of the sentence between the clause breaks around a position."""
-    breaks = [m for m in CLAUSE_BREAK.finditer(doc.text, sentence.start, sentence.end)]
+    breaks = list(CLAUSE_BREAK.finditer(doc.text, sentence.start, sentence.end))
     start = max((m.end() for m in breaks if m.end() <= position), default=sentence.start)
     end = min((m.start() for m in breaks if m.start() >= position), default=sentence.end)
     return start, end
