@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl import rdfio  # noqa: E402
+from etl.coref import corefer  # noqa: E402
 from etl.datapack import load_datapack  # noqa: E402
 from etl.extract import extract  # noqa: E402
 from etl.mapping import map_records  # noqa: E402
@@ -41,7 +42,7 @@ def one_run(inputs: list[str]) -> dict[str, float]:
     times["extract"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    mapped = map_records(records, pack, vocabulary.ontology)
+    mapped = map_records(corefer(records, pack.registry), pack, vocabulary.ontology)
     union = mapped.union()
     times["map"] = time.perf_counter() - start
 
