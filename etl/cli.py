@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         _error(str(err))
         return EXIT_RUNTIME
     except OSError as err:  # an output folder that cannot be written, a full disk
-        _error(f"cannot write {err.filename or 'output'}: {err.strerror or err}")
+        _error(f"{err.filename or 'a file'}: {err.strerror or err}")
         return EXIT_RUNTIME
     except Exception as err:  # noqa: BLE001 - the last line of defence reports and exits 3
         _error(f"internal error: {type(err).__name__}: {err}")

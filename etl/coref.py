@@ -15,11 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from etl.datapack import Registry
-from etl.extract.meetings import persons_conflict, places_agree
-from etl.model import ArticleRecords, Attribution, Claim, DateValue, Entity, EntityKind, Meeting, MeetingStatus
+from etl.datapack import Registry, known_entities
+from etl.extract.meetings import finer_place, persons_conflict, places_agree
+from etl.model import ArticleRecords, Attribution, Claim, DateValue, EntityKind, Meeting, MeetingStatus
 
-_PLACE_RANK = {EntityKind.FACILITY: 0, EntityKind.CITY: 1, EntityKind.REGION: 2, EntityKind.STATE: 3}
 _STATUS_RANK = {MeetingStatus.HELD: 2, MeetingStatus.ONGOING: 1, MeetingStatus.PLANNED: 0}
 
 
@@ -40,9 +39,7 @@ class _ClaimCluster:
 
 def corefer(records: Sequence[ArticleRecords], registry: Registry) -> list[ArticleRecords]:
     """The records with each meeting and named claim replaced by the fact all its reports share."""
-    known = dict(registry.entities)
-    for record in records:
-        known.update({e.key: e for e in record.entities})
+    known = known_entities(registry, records)
     meetings = _canonical_meetings(records, known)
     claims = _canonical_claims(records)
     out = []
@@ -57,11 +54,6 @@ def corefer(records: Sequence[ArticleRecords], registry: Registry) -> list[Artic
     return out
 
 
-def _state(key: str, known: dict[str, Entity]) -> str:
-    entity = known[key]
-    return key if entity.kind is EntityKind.STATE else (entity.state or key)
-
-
 def _order(record: ArticleRecords) -> tuple:
     """Articles in content order, so the outcome does not depend on file names or order."""
     return (record.published.first_day() if record.published else DateValue(1).first_day(), record.article.key)
@@ -70,27 +62,27 @@ def _order(record: ArticleRecords) -> tuple:
 # ---------------------------------------------------------------- meetings
 
 
-def _canonical_meetings(records: Sequence[ArticleRecords], known: dict[str, Entity]) -> dict[int, Meeting]:
+def _canonical_meetings(records: Sequence[ArticleRecords], known: Registry) -> dict[int, Meeting]:
     members = [(r, m) for r in records for m in r.meetings]
     members.sort(key=lambda rm: (-rm[1].date.precision.rank, rm[1].date.iso, _order(rm[0])))
     clusters: list[_MeetingCluster] = []
     for record, meeting in members:
-        states = frozenset(_state(p, known) for p in meeting.participants)
+        states = frozenset((known.state_of(p) or p) for p in meeting.participants)
         cluster = next(
             (
                 c
                 for c in clusters
                 if c.states == states
                 and c.date.compatible(meeting.date)
-                and places_agree(c.place, meeting.place, known.__getitem__)
-                and not any(persons_conflict(m.participants, meeting.participants, known.__getitem__) for _, m in c.members)
+                and places_agree(c.place, meeting.place, known.get)
+                and not any(persons_conflict(m.participants, meeting.participants, known.get) for _, m in c.members)
             ),
             None,
         )
         if cluster is None:
             cluster = _MeetingCluster(states, meeting.date, meeting.place)
             clusters.append(cluster)
-        cluster.place = _finer_place(cluster.place, meeting.place, known)
+        cluster.place = finer_place(cluster.place, meeting.place, known.get)
         cluster.members.append((record, meeting))
     canonical: dict[int, Meeting] = {}
     for cluster in clusters:
@@ -100,17 +92,10 @@ def _canonical_meetings(records: Sequence[ArticleRecords], known: dict[str, Enti
     return canonical
 
 
-def _finer_place(a: str | None, b: str | None, known: dict[str, Entity]) -> str | None:
-    if a is None or b is None:
-        return a or b
-    rank = lambda key: (_PLACE_RANK.get(known[key].kind, 9), key)  # noqa: E731
-    return min(a, b, key=rank)
-
-
-def _meeting_fact(cluster: _MeetingCluster, known: dict[str, Entity]) -> Meeting:
+def _meeting_fact(cluster: _MeetingCluster, known: Registry) -> Meeting:
     participants = {p for _, m in cluster.members for p in m.participants}
-    represented = {known[p].state for p in participants if known[p].kind is not EntityKind.STATE}
-    participants = {p for p in participants if known[p].kind is not EntityKind.STATE or p not in represented}
+    represented = {known.get(p).state for p in participants if known.get(p).kind is not EntityKind.STATE}
+    participants = {p for p in participants if known.get(p).kind is not EntityKind.STATE or p not in represented}
     date = max((m.date for _, m in cluster.members), key=lambda d: (d.precision.rank, d.iso))
     latest = max(cluster.members, key=lambda rm: (_order(rm[0]), _STATUS_RANK[rm[1].status]))
     return Meeting(tuple(sorted(participants)), cluster.place, date, latest[1].status, ())

@@ -10,12 +10,13 @@ import csv
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
 from etl.errors import DataPackError
-from etl.model import DateValue, Entity, EntityKind, MentionForm
+from etl.model import ArticleRecords, DateValue, Entity, EntityKind, MentionForm
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
 LINKABLE_CONFIDENCE = frozenset({"verified", "corroborated"})
@@ -84,6 +85,15 @@ class Registry:
         for alias in self.aliases:
             by_surface.setdefault(alias.surface, []).append(alias)
         object.__setattr__(self, "_by_surface", by_surface)
+
+    def extended(self, extra: Iterable[Entity]) -> Registry:
+        """The registry with the persons articles introduce; for a key met twice the first wins,
+        so callers pass articles in content order to keep the graph independent of file names."""
+        added: dict[str, Entity] = {}
+        for entity in extra:
+            if entity.key not in self.entities:
+                added.setdefault(entity.key, entity)
+        return replace(self, entities={**self.entities, **added}) if added else self
 
     def capital_of(self, state: str) -> str | None:
         """The city whose name also stands for the state's government (Pjöngjang for North Korea)."""
@@ -279,6 +289,12 @@ class DataPack:
         return tuple(chain)
 
 
+def known_entities(registry: Registry, records: Iterable[ArticleRecords]) -> Registry:
+    """The registry with every person the articles introduce, taken in content order."""
+    ordered = sorted(records, key=lambda r: r.article.key)
+    return registry.extended(entity for record in ordered for entity in record.entities)
+
+
 # ---------------------------------------------------------------- loading
 
 
@@ -288,20 +304,18 @@ def load_datapack(root: Path = DEFAULT_DATA_DIR) -> DataPack:
     root = Path(root)
     if not root.is_dir():
         raise DataPackError(f"data pack folder {root} does not exist")
-    entities_cfg = _read_toml(root / "entities.toml")
-    registry = _load_registry(root, entities_cfg)
-    claims_cfg = _read_toml(root / "claims.toml")
+    registry = _checked("actors.tsv, actors_extra.tsv, entities.toml", lambda: _load_registry(root, _read_toml(root / "entities.toml")))
     materiel_cfg = _read_toml(root / "materiel.toml")
     pack = DataPack(
         root=root,
         registry=registry,
-        text=_text_rules(_read_toml(root / "text.toml")),
-        boilerplate=_boilerplate_rules(_read_toml(root / "boilerplate.toml")),
-        dates=_date_rules(_read_toml(root / "dates.toml")),
-        meetings=_meeting_rules(_read_toml(root / "meetings.toml")),
-        claims=_claim_rules(claims_cfg, registry),
-        materiel=_materiel(materiel_cfg),
-        roles=_role_rules(_read_toml(root / "roles.toml"), registry),
+        text=_checked("text.toml", lambda: _text_rules(_read_toml(root / "text.toml"))),
+        boilerplate=_checked("boilerplate.toml", lambda: _boilerplate_rules(_read_toml(root / "boilerplate.toml"))),
+        dates=_checked("dates.toml", lambda: _date_rules(_read_toml(root / "dates.toml"))),
+        meetings=_checked("meetings.toml", lambda: _meeting_rules(_read_toml(root / "meetings.toml"))),
+        claims=_checked("claims.toml", lambda: _claim_rules(_read_toml(root / "claims.toml"), registry)),
+        materiel=_checked("materiel.toml", lambda: _materiel(materiel_cfg)),
+        roles=_checked("roles.toml", lambda: _role_rules(_read_toml(root / "roles.toml"), registry)),
         compound_heads=tuple(materiel_cfg.get("compound_heads", [])),
     )
     for code in [*pack.claims.default_direction, *filter(None, [pack.claims.production_materiel])]:
@@ -310,6 +324,16 @@ def load_datapack(root: Path = DEFAULT_DATA_DIR) -> DataPack:
         except KeyError:
             raise DataPackError(f"claims.toml names materiel code {code!r}, which materiel.toml does not define") from None
     return pack
+
+
+def _checked(where: str, build):
+    """Build one part of the pack; a malformed entry is a DataPackError that names the file."""
+    try:
+        return build()
+    except DataPackError as err:
+        raise err if str(err).split(":")[0].split()[0] in where or where.split(",")[0] in str(err) else DataPackError(f"{where}: {err}") from None
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError, re.error) as err:
+        raise DataPackError(f"{where}: malformed entry ({type(err).__name__}: {err}); expected the layout of the bundled data pack") from None
 
 
 def _read_toml(path: Path) -> dict:
@@ -336,9 +360,15 @@ def read_registry_rows(path: Path) -> list[dict[str, str]]:
             reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
             if tuple(reader.fieldnames or ()) != REGISTRY_COLUMNS:
                 raise DataPackError(f"{path}: expected the columns {', '.join(REGISTRY_COLUMNS)}, found {reader.fieldnames}")
-            return list(reader)
+            rows = list(reader)
     except FileNotFoundError:
         raise DataPackError(f"registry file {path} is missing") from None
+    except UnicodeDecodeError as err:
+        raise DataPackError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+    for number, row in enumerate(rows, start=2):
+        if None in row.values() or None in row:
+            raise DataPackError(f"{path} line {number}: expected {len(REGISTRY_COLUMNS)} tab-separated columns")
+    return rows
 
 
 REGISTRY_FILE = "actors.tsv"
@@ -405,7 +435,10 @@ def _load_registry(root: Path, cfg: dict) -> Registry:
     independent = frozenset(_key_of(name, names) for name in cfg.get("independent_actors", []))
     demonyms = {_key_of(name, names): surfaces for name, surfaces in cfg.get("demonyms", {}).items()}
     for name in cfg.get("generic_forces", []):
-        forces = entities.pop(_key_of(name, names))
+        key = _key_of(name, names)
+        if key not in entities or entities[key].kind is EntityKind.STATE:
+            raise DataPackError(f"entities.toml generic_forces: {name!r} is listed twice or is a state itself")
+        forces = entities.pop(key)
         if not forces.state:
             raise DataPackError(f"entities.toml generic_forces: {name!r} belongs to no registry state")
         state = entities[forces.state]
@@ -566,8 +599,8 @@ def _role_rules(cfg: dict, registry: Registry) -> RoleRules:
             try:
                 name, start, end = entry
                 holders.append((registry.by_name(name).key, DateValue.from_iso(start), DateValue.from_iso(end) if end else None))
-            except ValueError as err:
-                raise DataPackError(f"roles.toml title {number}: holder {entry!r} is not [name, from, to] with ISO dates ({err})") from None
+            except (ValueError, TypeError, AttributeError) as err:
+                raise DataPackError(f"roles.toml title {number}: holder {entry!r} is not [name, from, to] with ISO date strings ({err})") from None
         words = frozenset(form for word in table.get("words", []) for form in inflections(word))
         titles.append(TitleRule(registry.by_name(table["of"]).key, words, tuple(holders), bool(table.get("bare", False))))
     unknown = cfg.get("unknown_persons", {})
@@ -590,6 +623,8 @@ def _materiel(cfg: dict) -> tuple[MaterielConcept, ...]:
         depth, current = 0, parent
         while current:
             depth, current = depth + 1, parents[current]
+            if depth > len(parents):
+                raise DataPackError(f"materiel.toml: the parents of {row['code']!r} form a cycle")
         concepts.append(
             MaterielConcept(
                 code=row["code"],

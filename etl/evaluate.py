@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl.datapack import Registry, slug
@@ -234,7 +234,7 @@ def evaluate(records: Sequence[ArticleRecords], gold: dict[str, GoldArticle], re
             unmatched.append(record.article.source)
             continue
         report = ArticleReport(record.article.source)
-        known = replace(registry, entities=_known(record, registry)) if record.entities else registry
+        known = registry.extended(record.entities)
         report.scores["actors"] = _actors(record, expected, known, report)
         report.scores["meetings"] = _meetings(record, expected, known, report)
         report.scores["claims"], report.scores["transfers"] = _claims(record, expected, known, report, stance, materiel)
@@ -248,13 +248,8 @@ def evaluate(records: Sequence[ArticleRecords], gold: dict[str, GoldArticle], re
     return Evaluation(totals, stance, materiel, published, reports, unmatched)
 
 
-def _known(record: ArticleRecords, registry: Registry) -> dict:
-    return {**registry.entities, **{e.key: e for e in record.entities}}
-
-
 def predicted_actors(record: ArticleRecords, registry: Registry) -> set[str]:
-    known = _known(record, registry)
-    return {m.entity for m in record.mentions if known[m.entity].kind.is_actor}
+    return {m.entity for m in record.mentions if registry.get(m.entity).kind.is_actor}
 
 
 def _actors(record: ArticleRecords, expected: GoldArticle, registry: Registry, report: ArticleReport) -> Score:
@@ -262,9 +257,8 @@ def _actors(record: ArticleRecords, expected: GoldArticle, registry: Registry, r
     first = {}
     for mention in record.mentions:
         first.setdefault(mention.entity, mention.evidence.quote)
-    known = _known(record, registry)
-    report.misses += [f"actor {known[k].name if k in known else k}" for k in sorted(expected.actors - found)]
-    report.false_alarms += [f"actor {known[k].name} («{first[k]}»)" for k in sorted(found - expected.actors)]
+    report.misses += [f"actor {_names([k], registry)}" for k in sorted(expected.actors - found)]
+    report.false_alarms += [f"actor {_names([k], registry)} («{first[k]}»)" for k in sorted(found - expected.actors)]
     return Score(len(found & expected.actors), len(found - expected.actors), len(expected.actors - found))
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
-from etl.datapack import DataPack
+from etl.datapack import DataPack, known_entities
 from etl.model import (
     Article,
     ArticleRecords,
@@ -113,9 +113,7 @@ def map_records(records: Sequence[ArticleRecords], pack: DataPack, vocabulary: G
     """The named graph of each article and the registry graph of every entity they use."""
     named: dict[URIRef, Graph] = {}
     used: set[str] = set()
-    known = dict(pack.registry.entities)
-    for record in records:
-        known.update({entity.key: entity for entity in record.entities})
+    known = known_entities(pack.registry, records).entities
     for record in records:
         graph = _article_graph(record, known)
         named[graph_iri(record.article.key)] = graph

@@ -28,7 +28,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 
-_HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)[ \t]*(.*)$")
+_HEADER = re.compile(r"[ \t]*date[ \t]+(\S+)[ \t]*(.*)")  # matched at the first line's start
 _BYLINE_DATE = re.compile(r"\(\s*[^()\n]{2,80},\s*(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\s*\)\s*$")
 _SENTENCE_END = re.compile(r"""[.!?:;…"“”«»)\]]\s*$""")
 _LOOKS_HTML = re.compile(r"^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
@@ -174,7 +174,7 @@ def _read_text(path: Path, text: str, pack: DataPack, warnings: tuple[str, ...])
     segments: list[Segment] = []
     body_from = 0
     first_line = next((line for line in _lines(text, 0, len(text)) if text[line[0] : line[1]].strip()), None)
-    header = _HEADER.match(text, *first_line) if first_line else None
+    header = _HEADER.fullmatch(text, *first_line) if first_line else None
     if header:
         published = _parse_header_date(header.group(1), name)
         head_start, head_end = header.start(2), _rstrip(text, header.start(2), header.end(2))
@@ -259,12 +259,12 @@ def classify_lines(text: str, start: int, end: int, rules: BoilerplateRules) -> 
         if line_end <= line_start or rules.drop_line.search(text[line_start:line_end]):
             continue
         kind = SegmentKind.BODY
-        prefix = rules.strip_prefix.regex.match(text, line_start, line_end)
+        prefix = rules.strip_prefix.regex.match(text[line_start:line_end])  # patterns anchor at the line
         if prefix:
-            line_start, kind = prefix.end(), SegmentKind.CAPTION
-        suffix = rules.strip_suffix.search(text, line_start, line_end)
-        if suffix and suffix.start() > line_start:
-            line_end, kind = _rstrip(text, line_start, suffix.start()), SegmentKind.CAPTION
+            line_start, kind = line_start + prefix.end(), SegmentKind.CAPTION
+        suffix = rules.strip_suffix.search(text[line_start:line_end])
+        if suffix and suffix.start() > 0:
+            line_end, kind = _rstrip(text, line_start, line_start + suffix.start()), SegmentKind.CAPTION
         if kind is SegmentKind.BODY and _is_heading(text[line_start:line_end]):
             kind = SegmentKind.HEADING
         if line_end > line_start:
@@ -281,7 +281,7 @@ def _is_heading(line: str) -> bool:
 
 def _read_jsonl(path: Path, text: str, pack: DataPack, warnings: tuple[str, ...]) -> Iterator[Article | Skipped]:
     any_line = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may sit inside a JSON string
         if not line.strip():
             continue
         any_line = True

@@ -150,5 +150,5 @@ def test_an_unwritable_output_folder_is_a_runtime_error(sample_copy, tmp_path, c
     blocker.write_text("a file where the output folder should be", encoding="utf-8")
     code, _, stderr = _run(capsys, "run", sample_copy, "--out", blocker)
     assert code == 3
-    assert stderr.strip().splitlines()[-1].startswith("newskg: cannot write")
+    assert stderr.strip().splitlines()[-1].startswith(f"newskg: {blocker}")
     assert blocker.read_text(encoding="utf-8").startswith("a file where")

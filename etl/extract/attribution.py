@@ -118,7 +118,9 @@ def _attached_end(doc: Document, sentence: Sentence, found: Found, cue: re.Match
     """Where the speaker's noun phrase ends: genitives hang on it ("der Geheimdienst Südkoreas",
     "der Sprecher des Sicherheitsrats der USA"), the same body may follow ("Militärgeheimdienst
     HUR"), and an apposition runs up to the verb ("Budanow, der Chef des Militärgeheimdienstes, schätzt")."""
-    if found.end <= cue.start() and found.sentence == sentence.index and not re.search(r"\bdass\b|[;:«»„“]", doc.text[found.end : cue.start()]):
+    if found.sentence != sentence.index:
+        return found.end  # a speaker taken up by a pronoun was named in an earlier sentence
+    if found.end <= cue.start() and not re.search(r"\bdass\b|[;:«»„“]", doc.text[found.end : cue.start()]):
         return cue.start()
     end, last = found.end, found.last_token
     for other in doc.entities_in(sentence):

@@ -180,21 +180,25 @@ def _quantity(doc: Document, sentence: Sentence, materiel: list[_Term]) -> Quant
 
 
 def _number(words: str, numbers: dict[str, int]) -> int | None:
-    tokens = words.split()
+    """The number a stated quantity gives: "12.000" and "11 000" are 12000 and 11000, "1,5
+    Millionen" 1500000; vague words ("mehrere", "Millionen" alone) give none."""
+    text = re.sub(r"(?<=\d)[.\u202f ](?=\d{3}\b)", "", words)  # thousands separators
+    tokens = text.split()
     if any(t in _VAGUE for t in tokens):
         return None
-    value = None
+    value: float | None = None
     for token in tokens:
-        digits = re.sub(r"[.\u202f ]", "", token)
-        if digits.isdigit():
-            value = int(digits)
-        elif token in ("hundert", "tausend", "Dutzend", "Tausend"):
-            value = (value or 1) * numbers.get(token.lower(), numbers.get(token, 1000))
+        if re.fullmatch(r"\d+(?:,\d+)?", token):
+            value = float(token.replace(",", "."))
+        elif token in ("hundert", "tausend", "Tausend", "Dutzend"):
+            value = (value or 1) * numbers.get(token.lower(), 1000)
         elif token.startswith("Million"):
-            value = (value or 1) * 1_000_000
+            if value is None:
+                return None  # "Millionen Granaten": many, no number
+            value *= 1_000_000
         elif token in numbers:
             value = numbers[token]
-    return value
+    return int(value) if value is not None else None
 
 
 # ---------------------------------------------------------------- what moves, from whom to whom

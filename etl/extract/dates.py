@@ -263,8 +263,9 @@ def infer_publication(text: str, sentences: tuple[Sentence, ...], rules: DateRul
             parsed = _parse(match, text, rules)
             if parsed is None:
                 continue
-            if parsed.year is not None:
-                years.append(parsed.year)
+            future = rules.future_tense.search(text, *_clause_of(text, sentence, match.start(), match.end()))
+            if parsed.year is not None and not future and not _preceded_by(text, match.start(), ("bis", "ab", "Bis", "Ab")):
+                years.append(parsed.year)  # a year the article looks back on, not "bis 2030"
             elif parsed.weekday is not None and parsed.month and parsed.day:
                 pinned.append(parsed)
     if not pinned or not years:
@@ -293,7 +294,10 @@ def estimate_publication(text: str, sentences: tuple[Sentence, ...], rules: Date
             if parsed is None or parsed.year_only or parsed.month is None or parsed.direction:
                 continue
             if parsed.year is not None:
-                value = DateValue(parsed.year, parsed.month)
+                try:
+                    value = DateValue(parsed.year, parsed.month)
+                except ValueError:
+                    continue  # "31.13.2023" is no date
                 anchor = max(anchor, value) if anchor else value
             elif anchor is not None:
                 value = min((DateValue(anchor.year + shift, parsed.month) for shift in (-1, 0, 1)), key=lambda v: abs(_months(v) - _months(anchor)))

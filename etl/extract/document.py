@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from etl.datapack import DataPack, Registry
 from etl.extract.dates import DateMention, estimate_publication, find_dates, infer_publication
@@ -56,7 +56,7 @@ def analyse(article: Article, pack: DataPack) -> Document:
     published = article.published or infer_publication(article.text, sentences, pack.dates) or estimate_publication(article.text, sentences, pack.dates)
     entities = list(find_entities(sentences, pack.registry, pack.text, skip))
     by_role, people = find_role_mentions(sentences, entities, pack.registry, pack.roles, published)
-    registry = replace(pack.registry, entities={**pack.registry.entities, **people}) if people else pack.registry
+    registry = pack.registry.extended(people.values())
     entities = sorted([*entities, *by_role], key=lambda f: f.start)
     entities = sorted([*entities, *find_family_names(sentences, entities, registry, article.text)], key=lambda f: f.start)
     dates = find_dates(article.text, sentences, published, pack.dates)
@@ -73,7 +73,7 @@ def _dateline_spans(article: Article, pack: DataPack) -> tuple[tuple[int, int], 
     """Agency datelines ("Washington (dpa) -") at the start of a segment name no actor."""
     spans = []
     for segment in article.segments:
-        match = pack.text.dateline.match(article.text, segment.start, segment.end)
+        match = pack.text.dateline.match(article.text[segment.start : segment.end])  # the pattern anchors at the segment
         if match:
-            spans.append((match.start(), match.end()))
+            spans.append((segment.start + match.start(), segment.start + match.end()))
     return tuple(spans)

@@ -144,8 +144,10 @@ def find_family_names(sentences: tuple[Sentence, ...], found: list[Found], regis
     taken = {(f.sentence, t) for f in found for t in range(f.first_token, f.last_token + 1)}
     first_seen: dict[str, tuple[str, int]] = {}
     for f in found:
-        if f.kind is EntityKind.PERSON and f.last_token > f.first_token:
-            words = text[f.start : f.end].split()
+        surface = text[f.start : f.end]
+        # only a name the registry lists, never a title ("der russische Außenminister")
+        if f.kind is EntityKind.PERSON and f.last_token > f.first_token and (surface == registry.get(f.entity).name or any(a.entity == f.entity for a in registry.named(surface))):
+            words = surface.split()
             family = words[0] if registry.state_of(f.entity) in registry.family_name_first else words[-1]
             family = _base(family.rstrip(",."))
             if len(family) >= 3 and family[:1].isupper():
@@ -222,9 +224,13 @@ def _institutions(sentences: tuple[Sentence, ...], found: list[Found], registry:
         return []
     states = Counter(f.entity for f in found if f.kind is EntityKind.STATE)
     taken = {(f.sentence, t) for f in found for t in range(f.first_token, f.last_token + 1)}
+    by_sentence: dict[int, list[Found]] = {}
+    for f in found:
+        if registry.state_of(f.entity) and (f.kind is EntityKind.STATE or f.kind.is_place):
+            by_sentence.setdefault(f.sentence, []).append(f)
     out = []
     for sentence in sentences:
-        nearby = [f for f in found if f.sentence == sentence.index and registry.state_of(f.entity) and (f.kind is EntityKind.STATE or f.kind.is_place)]
+        nearby = by_sentence.get(sentence.index, [])
         for position, token in enumerate(sentence.tokens):
             if (sentence.index, position) in taken or _skipped(token.start, skip):
                 continue

@@ -442,7 +442,7 @@ def _merge(drafts: list[_Draft], doc: Document) -> list[_Draft]:
             merged.append(draft)
             continue
         target.participants = _consolidate(doc, [*target.participants, *draft.participants], None)
-        target.place = _finer_place(doc, target.place, draft.place)
+        target.place = finer_place(target.place, draft.place, doc.registry.get)
         target.date = _finer_date(target.date, draft.date)
         target.status = _joint_status(target.status, draft.status)
         target.evidence.extend(draft.evidence)
@@ -502,11 +502,11 @@ def places_agree(a: str | None, b: str | None, entity: Callable[[str], Entity]) 
     return False
 
 
-def _finer_place(doc: Document, a: str | None, b: str | None) -> str | None:
+def finer_place(a: str | None, b: str | None, entity: Callable[[str], Entity]) -> str | None:
+    """The more specific of two places (a facility over a city over a region over a state)."""
     if a is None or b is None:
         return a or b
-    rank = lambda key: _PLACE_RANK.get(doc.registry.get(key).kind, 9)  # noqa: E731
-    return b if rank(b) < rank(a) else a
+    return min(a, b, key=lambda key: (_PLACE_RANK.get(entity(key).kind, 9), key))
 
 
 def _finer_date(a: DateValue | None, b: DateValue | None) -> DateValue | None:
