@@ -76,11 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     query_cmd = commands.add_parser(
         "query",
         help="run a SPARQL SELECT or ASK query over the graph and print a table",
-        description="Run SPARQL over a graph file (default: output/graph.ttl). QUERY is a .rq file or the query text.",
-        epilog=EXIT_CODES + "\n\nexample:\n  newskg query queries/claims.rq --format csv",
+        description="Run SPARQL over a graph file (default: output/graph.ttl). QUERY is a .rq file, the name of a bundled query (articles, actors, meetings, claims) or the query text.",
+        epilog=EXIT_CODES + "\n\nexample:\n  newskg query claims --format csv",
         formatter_class=_Formatter,
     )
-    query_cmd.add_argument("query", metavar="QUERY", help="a .rq file or SPARQL text")
+    query_cmd.add_argument("query", metavar="QUERY", help="a .rq file, a bundled query's name, or SPARQL text")
     query_cmd.add_argument("--graph", type=Path, default=Path("output") / GRAPH_TTL, help="graph file (default: output/graph.ttl)")
     query_cmd.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default: table)")
     query_cmd.set_defaults(handler=_query)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from etl.datapack import Registry, known_entities
 from etl.extract.meetings import finer_place, persons_conflict, places_agree
-from etl.model import ArticleRecords, Attribution, Claim, DateValue, EntityKind, Meeting, MeetingStatus
+from etl.model import ArticleRecords, Attribution, Claim, DateValue, EntityKind, Meeting, MeetingStatus, merge_claims
 
 _STATUS_RANK = {MeetingStatus.HELD: 2, MeetingStatus.ONGOING: 1, MeetingStatus.PLANNED: 0}
 
@@ -48,7 +48,7 @@ def corefer(records: Sequence[ArticleRecords], registry: Registry) -> list[Artic
             replace(
                 record,
                 meetings=_dedupe_meetings([meetings[id(m)] for m in record.meetings]),
-                claims=_dedupe_claims([claims.get(id(c), c) for c in record.claims]),
+                claims=merge_claims(claims.get(id(c), c) for c in record.claims),
             )
         )
     return out
@@ -135,19 +135,3 @@ def _canonical_claims(records: Sequence[ArticleRecords]) -> dict[int, Claim]:
         for _, claim in cluster.members:
             canonical[id(claim)] = replace(claim, materiel=materiel, quantity=quantity, claim_date=cluster.date)
     return canonical
-
-
-def _dedupe_claims(claims: list[Claim]) -> tuple[Claim, ...]:
-    merged: dict[tuple, Claim] = {}
-    for claim in claims:
-        key = (claim.attribution, claim.claimant, claim.stance, claim.supplier, claim.recipient, claim.claim_date)
-        if key in merged:
-            known = merged[key]
-            claim = replace(
-                known,
-                materiel=tuple(dict.fromkeys([*known.materiel, *claim.materiel])),
-                evidence=tuple(sorted(set(known.evidence) | set(claim.evidence))),
-                quantity=known.quantity or claim.quantity,
-            )
-        merged[key] = claim
-    return tuple(merged.values())

@@ -108,6 +108,7 @@ class Evaluation:
     published_accuracy: Ratio
     articles: list[ArticleReport]
     unmatched: list[str]
+    gold_unused: list[str]
 
     def summary(self) -> dict[str, float]:
         out = {}
@@ -130,6 +131,7 @@ class Evaluation:
                     for a in self.articles
                 ],
                 "articles_without_gold": self.unmatched,
+                "gold_without_article": self.gold_unused,
             },
             ensure_ascii=False,
             indent=2,
@@ -144,6 +146,8 @@ class Evaluation:
             lines += [f"  false alarm: {f}" for f in article.false_alarms]
         if self.unmatched:
             lines.append("no gold file for: " + ", ".join(self.unmatched))
+        if self.gold_unused:
+            lines.append("no article for gold: " + ", ".join(self.gold_unused))
         lines.append("")
         lines.append(f"{'kind':<20} {'precision':>9} {'recall':>7} {'F1':>6}   tp  fp  fn")
         for kind, s in self.scores.items():
@@ -245,7 +249,9 @@ def evaluate(records: Sequence[ArticleRecords], gold: dict[str, GoldArticle], re
         if record.published != expected.published:
             report.misses.append(f"publication date {expected.published} (read {record.published})")
         reports.append(report)
-    return Evaluation(totals, stance, materiel, published, reports, unmatched)
+    scored = {report.name for report in reports}
+    gold_unused = sorted(name for name in gold if name not in scored)
+    return Evaluation(totals, stance, materiel, published, reports, unmatched, gold_unused)
 
 
 def predicted_actors(record: ArticleRecords, registry: Registry) -> set[str]:

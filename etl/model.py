@@ -6,7 +6,8 @@ import datetime as dt
 import hashlib
 import re
 from array import array
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -294,6 +295,27 @@ class Claim:
     quantity: Quantity | None = None
     claim_date: DateValue | None = None
 
+    @property
+    def identity(self) -> tuple:
+        """What makes two claims the same claim: who says what moves from whom to whom, and when."""
+        return (self.attribution, self.claimant, self.stance, self.supplier, self.recipient, self.claim_date)
+
+
+def merge_claims(claims: Iterable[Claim]) -> tuple[Claim, ...]:
+    """One claim per identity, in order of first appearance, pooling materiel and evidence."""
+    merged: dict[tuple, Claim] = {}
+    for claim in claims:
+        known = merged.get(claim.identity)
+        if known is not None:
+            claim = replace(
+                known,
+                materiel=tuple(dict.fromkeys([*known.materiel, *claim.materiel])),
+                evidence=tuple(sorted(set(known.evidence) | set(claim.evidence))),
+                quantity=known.quantity or claim.quantity,
+            )
+        merged[claim.identity] = claim
+    return tuple(merged.values())
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ArticleRecords:
@@ -305,8 +327,3 @@ class ArticleRecords:
     meetings: tuple[Meeting, ...]
     claims: tuple[Claim, ...]
     entities: tuple[Entity, ...] = field(default=())  # persons the registry does not know
-
-    @property
-    def entity_keys(self) -> tuple[str, ...]:
-        """Every entity mentioned, in order of first mention."""
-        return tuple(dict.fromkeys(m.entity for m in self.mentions))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from etl import rdfio
+from etl import rdfio, resources
 from etl.errors import QueryError
 from etl.vocab import PREFIXES
 
@@ -21,8 +21,16 @@ class QueryResult:
     boolean: bool | None = None
 
 
+def bundled_queries() -> dict[str, Path]:
+    """The competency queries shipped with newskg, by name (articles, actors, meetings, claims)."""
+    return {path.stem: path for path in sorted(resources.queries_dir().glob("*.rq"))}
+
+
 def read_query(text_or_path: str) -> str:
-    """A query given inline, or the text of a .rq file."""
+    """A query given inline, the text of a .rq file, or a bundled query named without its suffix."""
+    bundled = bundled_queries()
+    if text_or_path in bundled and not Path(text_or_path).exists():
+        return bundled[text_or_path].read_text(encoding="utf-8")
     path = Path(text_or_path)
     if text_or_path.endswith((".rq", ".sparql")) or (len(text_or_path) < 300 and path.is_file()):
         try:

@@ -7,11 +7,10 @@ is a report.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.namespace import SH
 
 
@@ -24,14 +23,6 @@ class ValidationReport:
     @property
     def violations(self) -> int:
         return sum(1 for _ in self.graph.subjects(SH.resultSeverity, SH.Violation))
-
-    def failing_shapes(self) -> Counter[URIRef]:
-        """How many results each named shape (or the node shape holding a property shape) produced."""
-        counts: Counter[URIRef] = Counter()
-        for result in self.graph.subjects(SH.resultSeverity, SH.Violation):
-            shape = self.graph.value(result, SH.sourceShape)
-            counts[shape if isinstance(shape, URIRef) else URIRef("urn:anonymous-property-shape")] += 1
-        return counts
 
     def summary(self, limit: int = 10) -> list[str]:
         """One line per violation: the focus node, the path and the message."""

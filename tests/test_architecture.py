@@ -61,8 +61,9 @@ MODULES = dict(_modules())
 
 
 def test_every_module_has_a_layer():
-    for name in MODULES:
-        _layer(name)
+    unplaced = sorted(name for name in MODULES if _stage(name) not in LAYERS)
+    assert not unplaced, f"modules missing from LAYERS: {unplaced}"
+    assert set(LAYERS) <= {_stage(name) for name in MODULES}, "LAYERS names a module that does not exist"
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

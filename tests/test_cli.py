@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,18 @@ def test_two_runs_give_identical_bytes(sample_copy, tmp_path, capsys):
     assert _run(capsys, "run", sample_copy, "--out", second)[0] == 0
     for name in ("graph.ttl", "graph.trig", "validation.ttl"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_whole_runs_do_not_depend_on_hash_seed_or_input_order(sample_output, tmp_path):
+    reference, _ = sample_output
+    files = sorted((ROOT / "articles").glob("*.txt"))
+    for seed, inputs in (("7", files[::-1]), ("12345", [ROOT / "articles"])):
+        out = tmp_path / f"seed-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        result = subprocess.run([sys.executable, "-m", "etl", "run", *map(str, inputs), "--out", str(out)], env=env, capture_output=True, text=True, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        for name in ("graph.ttl", "graph.trig", "validation.ttl"):
+            assert (out / name).read_bytes() == (reference / name).read_bytes(), (seed, name)
 
 
 def test_bad_files_are_reported_one_line_each_and_the_batch_goes_on(sample_copy, tmp_path, capsys):
@@ -110,6 +123,15 @@ def test_query_prints_a_table_or_csv(sample_output, capsys):
     rows = list(csv.reader(io.StringIO(stdout)))
     assert code == 0 and rows[0] == ["s"] and len(rows) > 1
     assert all(row[0].startswith("https://w3id.org/newskg/id/meeting/") for row in rows[1:])
+
+
+def test_a_bundled_query_runs_by_name_from_any_folder(sample_output, capsys, tmp_path, monkeypatch):
+    out, _ = sample_output
+    monkeypatch.chdir(tmp_path)
+    by_name = _run(capsys, "query", "meetings", "--graph", out / "graph.ttl", "--format", "csv")
+    by_file = _run(capsys, "query", ROOT / "queries" / "meetings.rq", "--graph", out / "graph.ttl", "--format", "csv")
+    assert by_name[0] == 0 and by_name == by_file
+    assert len(list(csv.reader(io.StringIO(by_name[1])))) > 1
     code, stdout, _ = _run(capsys, "query", "ASK { ?s a <https://w3id.org/newskg/ns#ArmsTransferClaim> }", "--graph", out / "graph.ttl")
     assert (code, stdout.strip()) == (0, "true")
 

@@ -24,15 +24,14 @@ CHALLENGE_FLOORS = {
 }
 
 
-def _summary(gold_dir: Path, inputs: Path, pack) -> dict[str, float]:
-    records, skipped = extract_corpus(RunConfig((str(inputs),), Path(".")))
-    assert not skipped
-    return evaluate(records, load_gold(gold_dir, pack.registry), pack.registry).summary()
-
-
 @pytest.mark.parametrize(("gold", "inputs", "floors"), [(SEED_GOLD, ROOT / "articles", SEED_FLOORS), (CHALLENGE / "gold", CHALLENGE / "articles", CHALLENGE_FLOORS)])
 def test_scores_do_not_drop_below_the_level_reached(pack, gold, inputs, floors):
-    summary = _summary(gold, inputs, pack)
+    records, skipped = extract_corpus(RunConfig((str(inputs),), Path(".")))
+    assert not skipped
+    result = evaluate(records, load_gold(gold, pack.registry), pack.registry)
+    assert not result.unmatched and not result.gold_unused
+    assert len(result.articles) == len(list(gold.glob("*.json"))) == len(records)
+    summary = result.summary()
     low = {name: (summary[name], floor) for name, floor in floors.items() if summary[name] < floor}
     assert not low, f"scores below their floor (score, floor): {low}"
 
@@ -61,6 +60,16 @@ def test_scores_count_matches_misses_and_false_alarms(read_text, pack, tmp_path)
     (report,) = result.articles
     assert report.misses == ["actor China", "claim North Korea denies North Korea → Russia («bestreitet»)"]
     assert result.stance_accuracy.total == 1 and result.stance_accuracy.value == 1.0
+
+
+def test_gold_and_articles_that_do_not_pair_up_are_reported(read_text, pack, tmp_path):
+    from etl.extract import extract
+
+    record = extract(read_text("Titel\n\nKim Jong Un reiste ab.", date="2024-01", name="only-article.txt"), pack)
+    (tmp_path / "only-gold.json").write_text(json.dumps({"article": "only-gold.txt", "published": "2024-01", "actors": [], "meetings": [], "claims": []}), encoding="utf-8")
+    result = evaluate([record], load_gold(tmp_path, pack.registry), pack.registry)
+    assert (result.unmatched, result.gold_unused, result.articles) == (["only-article.txt"], ["only-gold.txt"], [])
+    assert "no article for gold: only-gold.txt" in result.render()
 
 
 def test_score_arithmetic():

@@ -86,3 +86,29 @@ def test_evidence_offsets_point_at_the_quote_in_the_file(sample_output):
     for row in rows:
         text = files[_value(row["article"])].read_text(encoding="utf-8")
         assert text[int(_value(row["start"])) : int(_value(row["end"]))] == _value(row["evidence"])
+
+
+EVERY_SELECTOR = """
+PREFIX nkg: <https://w3id.org/newskg/ns#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?source ?start ?end ?exact (COUNT(?fact) AS ?facts) WHERE {
+  ?fact nkg:hasEvidence ?evidence .
+  ?evidence oa:hasSource/nkg:sourceName ?source ;
+            oa:hasSelector ?position, ?quote .
+  ?position a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+  ?quote a oa:TextQuoteSelector ; oa:exact ?exact .
+} GROUP BY ?source ?start ?end ?exact
+"""
+
+
+def test_every_evidence_span_of_every_fact_is_the_exact_text_of_the_file(sample_output):
+    out, _ = sample_output
+    rows = run_query(EVERY_SELECTOR, out / "graph.ttl").rows
+    texts = {}
+    for source, start, end, exact, _facts in rows:
+        # newline="" keeps the file's own line endings, so offsets count the characters as stored
+        text = texts.setdefault(source.value, (QUERIES.parent / "articles" / source.value).open(encoding="utf-8", newline="").read())
+        assert text[int(start.value) : int(end.value)] == exact.value
+    assert len(rows) >= 250 and len(texts) == 5
+    kinds = run_query("PREFIX nkg: <https://w3id.org/newskg/ns#> SELECT DISTINCT ?kind WHERE { ?fact nkg:hasEvidence ?e ; a ?kind }", out / "graph.ttl").rows
+    assert {kind.value.rsplit("#", 1)[1] for (kind,) in kinds} >= {"Mention", "Meeting", "ArmsTransferClaim"}

@@ -157,7 +157,7 @@ def _speakers(actors: list[Found], cue: re.Match[str], sentence: Sentence, text:
     right = [f for f in actors if f.start >= cue.end() and not CLAUSE_BREAK.search(text, cue.end(), f.start) and gap_tokens(sentence, cue.end(), f.start) <= 8]
     options = [(gap_tokens(sentence, f.end, cue.start()), f) for f in left] + [(gap_tokens(sentence, cue.end(), f.start), f) for f in right]
     if not options:
-        return _apposition_speaker(actors, cue, sentence, text)
+        return _apposition_speaker(actors, cue, text)
     # the subject stands right next to the verb ("Der Kreml bestätigte", "beschuldigten die USA");
     # further away a person is more likely the source than an organization or a state
     _, best = min(options, key=lambda o: (o[0] > 2, _kind_rank(o[1]), o[0]))
@@ -179,7 +179,7 @@ def _listed(text: str, first: Found, second: Found) -> bool:
     return text[first.end : second.start].strip() in (",", "und", "sowie", ", und", "and")
 
 
-def _apposition_speaker(actors: list[Found], cue: re.Match[str], sentence: Sentence, text: str) -> list[Found]:
+def _apposition_speaker(actors: list[Found], cue: re.Match[str], text: str) -> list[Found]:
     """A speaker set off by commas before the verb ("John Kirby, Sprecher des ..., hatte erklärt")
     or opening the sentence: the person nearest before the verb, within the same statement."""
     before = [f for f in actors if f.end <= cue.start() and f.kind is EntityKind.PERSON and not re.search(r"\bdass\b|[;:«»„“]", text[f.end : cue.start()])]

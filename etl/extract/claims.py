@@ -18,7 +18,7 @@ from etl.extract.attribution import CLAUSE_BREAK, Speech, after_preposition, cla
 from etl.extract.document import Document
 from etl.extract.entities import Found
 from etl.extract.text import Sentence
-from etl.model import Attribution, Claim, EntityKind, Evidence, MentionForm, Quantity, SegmentKind, Stance
+from etl.model import Attribution, Claim, EntityKind, Evidence, MentionForm, Quantity, SegmentKind, Stance, merge_claims
 
 _VAGUE = frozenset({"mehrere", "einige", "weitere", "Dutzende", "Hunderte", "Tausende", "Zehntausende"})
 _DEMONSTRATIVE = frozenset({"Die", "Das", "Diese", "Dies", "Sie", "Er", "Es", "Solche", "Diesen", "Dieser"})
@@ -73,7 +73,7 @@ def find_claims(doc: Document) -> tuple[Claim, ...]:
             last_speech = (sentence.index, [s for s in speeches if not s.denial] or speeches)
         if materiel:
             last_materiel = (sentence.index, materiel)
-    return tuple(_merge(drafts))
+    return merge_claims(drafts)
 
 
 # ---------------------------------------------------------------- sentence-level tests
@@ -567,26 +567,3 @@ def _claim(speech: Speech, stance: Stance, transfer: _Transfer, evidence: Eviden
         quantity=transfer.quantity,
         claim_date=speech.date if speech.attribution is Attribution.NAMED else None,
     )
-
-
-def _merge(drafts: list[Claim]) -> list[Claim]:
-    """One claim per claimant, stance, supplier, recipient and claim date in an article."""
-    merged: dict[tuple, Claim] = {}
-    for claim in drafts:
-        key = (claim.attribution, claim.claimant, claim.stance, claim.supplier, claim.recipient, claim.claim_date)
-        known = merged.get(key)
-        if known is None:
-            merged[key] = claim
-            continue
-        merged[key] = Claim(
-            attribution=known.attribution,
-            claimant=known.claimant,
-            stance=known.stance,
-            supplier=known.supplier,
-            recipient=known.recipient,
-            materiel=tuple(dict.fromkeys([*known.materiel, *claim.materiel])),
-            evidence=tuple(sorted(set(known.evidence) | set(claim.evidence))),
-            quantity=known.quantity or claim.quantity,
-            claim_date=known.claim_date,
-        )
-    return list(merged.values())

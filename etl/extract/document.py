@@ -43,9 +43,6 @@ class Document:
     def evidence(self, start: int, end: int) -> Evidence:
         return self.article.evidence(start, end)
 
-    def sentence_text(self, sentence: Sentence) -> str:
-        return self.article.text[sentence.start : sentence.end]
-
     def state_of(self, entity: str) -> str | None:
         return self.registry.state_of(entity)
 

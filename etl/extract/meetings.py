@@ -190,7 +190,7 @@ def _read(doc: Document, sentence: Sentence, trigger: re.Match[str], piece: tupl
     excluded = _speakers(doc, sentence, trigger) + _comparisons(doc, sentence)
     visits = list(rules.visit_verbs.finditer(doc.text, part_start, part_end))
     in_part = [f for f in doc.entities_in(sentence) if part_start <= f.start < part_end and not any(a <= f.start < b for a, b in excluded)]
-    between = _between(doc, sentence, trigger, part_end)
+    between = _between(doc, trigger, part_end)
     if between:
         in_part = [f for f in in_part if between[0] <= f.start < between[1] or f.is_place]
     participants: list[str] = []
@@ -217,7 +217,7 @@ def _read(doc: Document, sentence: Sentence, trigger: re.Match[str], piece: tupl
             continue
         spans += [found.start, found.end]
     spans += [x for f in places for x in (f.start, f.end)]
-    participants += _group(doc, sentence, part_start, part_end, spans)
+    participants += _group(doc, part_start, part_end, spans)
     pair = rules.pair_pronouns.search(doc.text, part_start, part_end)
     if pair and len(set(participants)) < 2:
         participants += _persons_before(doc, pair.start(), 2, exclude=set(participants))
@@ -267,7 +267,7 @@ def _comparisons(doc: Document, sentence: Sentence) -> list[tuple[int, int]]:
     return spans
 
 
-def _between(doc: Document, sentence: Sentence, trigger: re.Match[str], part_end: int) -> tuple[int, int] | None:
+def _between(doc: Document, trigger: re.Match[str], part_end: int) -> tuple[int, int] | None:
     """The phrase "zwischen A und B" right after the meeting word."""
     cue = doc.pack.meetings.between.search(doc.text, trigger.end(), min(part_end, trigger.end() + 80))
     if cue is None:
@@ -276,7 +276,7 @@ def _between(doc: Document, sentence: Sentence, trigger: re.Match[str], part_end
     return cue.end(), stop.start() if stop else part_end
 
 
-def _group(doc: Document, sentence: Sentence, start: int, end: int, spans: list[int]) -> list[str]:
+def _group(doc: Document, start: int, end: int, spans: list[int]) -> list[str]:
     """States a numbered group takes up: "dieser drei Länder" after "Japan, Südkorea und USA"."""
     rules = doc.pack.meetings
     match = rules.group.search(doc.text, start, end)

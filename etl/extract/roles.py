@@ -18,7 +18,6 @@ from etl.extract.text import Sentence
 from etl.model import DateValue, Entity, EntityKind, MentionForm
 
 _NAME_TOKEN = re.compile(r"[A-ZÄÖÜ][a-zäöüßA-ZÄÖÜ]*(?:[-'’][A-Za-zäöüßÄÖÜ]+)*")
-_ARTICLES = frozenset("der die das des dem den".split())
 
 
 def find_role_mentions(

@@ -34,9 +34,6 @@ class Sentence:
     end: int
     tokens: tuple[Token, ...]
 
-    def text_of(self, article_text: str) -> str:
-        return article_text[self.start : self.end]
-
     @property
     def is_question(self) -> bool:
         return bool(self.tokens) and self.tokens[-1].text == "?"
