@@ -100,3 +100,41 @@ def test_an_unknown_entity_in_the_additions_is_named(tmp_path):
     (target / "entities.toml").write_text(extra, encoding="utf-8")
     with pytest.raises(DataPackError, match="'Wagner Groupp'"):
         load_datapack(target)
+
+
+def _edit(target, name, old, new):
+    path = target / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{name} no longer holds {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "message"),
+    [
+        ("materiel.toml", 'code = "weapons"\nparent = ""', 'code = "weapons"\nparent = "ammunition"', "the parents of 'weapons' form a cycle"),
+        ("roles.toml", '["Vladimir Putin", "2012-05-07", ""]', '["Vladimir Putin", "7.5.2012", ""]', "roles.toml title 1: holder"),
+        ("entities.toml", '"Russian Armed Forces", "Korean', '"Russian Armed Forces", "Russian Armed Forces", "Korean', "'Russian Armed Forces' is listed twice"),
+    ],
+)
+def test_inconsistent_pack_entries_are_named(tmp_path, name, old, new, message):
+    target = _copy_pack(tmp_path)
+    _edit(target, name, old, new)
+    with pytest.raises(DataPackError, match=message):
+        load_datapack(target)
+
+
+def test_a_short_registry_row_names_its_line(tmp_path):
+    target = _copy_pack(tmp_path)
+    with (target / "actors_extra.tsv").open("a", encoding="utf-8") as extra:
+        extra.write("Somebody\t\tPerson\n")
+    rows = len((target / "actors_extra.tsv").read_text(encoding="utf-8").splitlines())
+    with pytest.raises(DataPackError, match=rf"actors_extra.tsv line {rows}: expected 8 tab-separated columns"):
+        load_datapack(target)
+
+
+def test_a_registry_that_is_not_utf8_is_named(tmp_path):
+    target = _copy_pack(tmp_path)
+    (target / "actors_extra.tsv").write_bytes((target / "actors_extra.tsv").read_bytes().replace("Michail".encode(), "Mich\xe4il".encode("latin-1"), 1))
+    with pytest.raises(DataPackError, match="actors_extra.tsv: not UTF-8 text"):
+        load_datapack(target)

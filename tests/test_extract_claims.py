@@ -1,5 +1,7 @@
 """Arms-transfer claims read from short German texts written for these tests."""
 
+import pytest
+
 from etl.model import Attribution, DateValue, Stance
 
 
@@ -233,3 +235,17 @@ def test_firing_missiles_and_holding_help_for_likely(extract_text):
     text = "U-Boote\n\nNordkorea baut U-Boote. Das CSIS hält russische Hilfe beim U-Boot-Bau für wahrscheinlich."
     (claim,) = _claims(extract_text, text)
     assert (claim.claimant, claim.stance, claim.supplier, claim.recipient) == ("center-for-strategic-and-international-studies", Stance.SPECULATES, "russia", "north-korea")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words", "value"),
+    [
+        ("Nordkorea soll Russland 1.000.000 Artilleriegranaten geliefert haben, sagen die USA.", "1.000.000 Artilleriegranaten", 1_000_000),
+        ("Nordkorea soll Russland 1,5 Millionen Granaten geliefert haben, sagen die USA.", "1,5 Millionen Granaten", 1_500_000),
+        ("Nordkorea soll Russland 12 000 Soldaten geschickt haben, sagen die USA.", "12 000 Soldaten", 12_000),
+        ("Nordkorea soll Russland Millionen Granaten geliefert haben, sagen die USA.", "Millionen Granaten", None),
+    ],
+)
+def test_quantities_read_german_numbers_and_leave_vague_ones_without_a_value(extract_text, sentence, words, value):
+    (claim,) = _claims(extract_text, "Lieferungen\n\n" + sentence, date="2024-11-01")
+    assert (claim.quantity.text, claim.quantity.value) == (words, value)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from etl.extract.dates import find_dates, infer_publication
+from etl.extract.dates import estimate_publication, find_dates, infer_publication
 from etl.extract.text import split_sentences
 from etl.model import DateValue, Precision
 
@@ -76,3 +76,17 @@ def test_weekday_with_day_and_month_pins_the_publication_year(read_text, pack):
 def test_years_relative_to_publication_or_to_the_last_date(read_text, pack, text, expected):
     found = _dates(read_text, pack, text, "2024-01-17")
     assert [value for _, value in found] == expected, found
+
+
+@pytest.mark.parametrize(
+    "limit",
+    ["Das Abkommen gilt bis 2030.", "Ab 2030 soll alles anders werden.", "Im Jahr 2031 wird Kim Moskau besuchen."],
+)
+def test_a_year_ahead_does_not_pin_the_publication_year(read_text, pack, limit):
+    article = read_text("Am Dienstag, dem 15. August, traf Kim Schoigu. " + limit, date=None)
+    assert infer_publication(article.text, split_sentences(article, pack.text), pack.dates) is None
+
+
+def test_an_impossible_date_does_not_stop_the_estimate(read_text, pack):
+    article = read_text("Am 31. Februar 2023 traf Kim Schoigu. Im Oktober 2023 sprach Lawrow.", date=None)
+    assert estimate_publication(article.text, split_sentences(article, pack.text), pack.dates) == DateValue(2023, 10)

@@ -93,3 +93,9 @@ def test_a_family_name_alone_refers_to_the_person_named_before(read_text, pack):
     assert [f for f in found if f[0] == "Wood"] == [("Wood", "robert-a-wood", MentionForm.NAME)]
     found = _found(read_text, pack, "Treffen\n\nChoe Son Hui reiste an. Choe sagte wenig.")
     assert sum(1 for f in found if f[1] == "choe-son-hui") == 2
+
+
+def test_a_title_is_never_taken_for_a_family_name(read_text, pack):
+    text = "Gespräch\n\nDer russische Verteidigungsminister traf Kim. Verteidigungsminister wechseln oft, sagte ein Beobachter."
+    found = _found(read_text, pack, text)
+    assert [f for f in found if f[1] == "sergei-shoigu"] == [("russische Verteidigungsminister", "sergei-shoigu", MentionForm.NAME)]

@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,31 @@ def test_a_file_named_twice_is_read_once(tmp_path, pack):
     path = tmp_path / "a.txt"
     path.write_text("Kim traf Putin.", encoding="utf-8")
     assert len(list(read_sources([str(path), str(tmp_path)], pack))) == 1
+
+
+def test_blank_lines_before_the_header_and_an_indented_dateline(tmp_path, pack):
+    path = tmp_path / "indented.txt"
+    path.write_text("\n\n date 2023-09-14 Gipfel im Osten\n\n   PJÖNGJANG (dpa) - Kim Jong Un empfing Schoigu.", encoding="utf-8")
+    (article,) = _articles(read_sources([str(path)], pack))
+    assert (article.published, article.headline) == (DateValue(2023, 9, 14), "Gipfel im Osten")
+    body = next(s for s in article.segments if s.kind is SegmentKind.BODY)
+    assert article.text[body.start : body.end].endswith("Kim Jong Un empfing Schoigu.")
+
+
+def test_jsonl_text_may_hold_unicode_line_separators(tmp_path, pack):
+    records = [
+        {"id": "x1", "title": "Erster", "date": "2023-09-13", "text": "Kim\u2028Jong Un traf Putin.\u2029Zweiter Absatz."},
+        {"id": "x2", "title": "Zweiter", "date": "2023-09-14", "text": "Noch ein Artikel."},
+    ]
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    articles = _articles(read_sources([str(path)], pack))
+    assert [a.source for a in articles] == ["feed.jsonl#x1", "feed.jsonl#x2"]
+    assert "Kim\u2028Jong Un traf Putin." in articles[0].text
+
+
+def test_an_impossible_header_date_is_named(tmp_path, pack):
+    path = tmp_path / "feb.txt"
+    path.write_text(" date 2023-02-30 Titel\n\nText.", encoding="utf-8")
+    (skipped,) = _skipped(read_sources([str(path)], pack))
+    assert "header date '2023-02-30' is not a valid date" in skipped.reason

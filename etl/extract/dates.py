@@ -241,6 +241,9 @@ def _month_day(published: DateValue, p: _Parsed, future: bool) -> DateValue | No
         return None
 
 
+_BOUNDS = ("bis", "ab", "Bis", "Ab")  # "bis 2030" and "ab 2026" name a limit, not a year looked back on
+
+
 def weekday_year(parsed_weekday: int, month: int, day: int, reference_year: int) -> int | None:
     """The first year from the reference on in which the day of the month falls on that weekday."""
     for year in range(reference_year, reference_year + 12):
@@ -264,7 +267,8 @@ def infer_publication(text: str, sentences: tuple[Sentence, ...], rules: DateRul
             if parsed is None:
                 continue
             future = rules.future_tense.search(text, *_clause_of(text, sentence, match.start(), match.end()))
-            if parsed.year is not None and not future and not _preceded_by(text, match.start(), ("bis", "ab", "Bis", "Ab")):
+            bound = _preceded_by(text, match.start(), _BOUNDS) or match.group(0).split()[0] in _BOUNDS
+            if parsed.year is not None and not future and not bound:
                 years.append(parsed.year)  # a year the article looks back on, not "bis 2030"
             elif parsed.weekday is not None and parsed.month and parsed.day:
                 pinned.append(parsed)
