@@ -195,14 +195,15 @@ def test_blank_lines_before_the_header_and_an_indented_dateline(tmp_path, pack):
 
 def test_jsonl_text_may_hold_unicode_line_separators(tmp_path, pack):
     records = [
-        {"id": "x1", "title": "Erster", "date": "2023-09-13", "text": "Kim\u2028Jong Un traf Putin.\u2029Zweiter Absatz."},
-        {"id": "x2", "title": "Zweiter", "date": "2023-09-14", "text": "Noch ein Artikel."},
+        {"id": "x1", "title": "Erster", "published": "2023-09-13", "text": "Kim\u2028Jong Un traf Putin.\u2029Zweiter Absatz."},
+        {"id": "x2", "title": "Zweiter", "published": "2023-09-14", "text": "Noch ein Artikel."},
     ]
     path = tmp_path / "feed.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     articles = _articles(read_sources([str(path)], pack))
     assert [a.source for a in articles] == ["feed.jsonl#x1", "feed.jsonl#x2"]
     assert "Kim\u2028Jong Un traf Putin." in articles[0].text
+    assert [a.published for a in articles] == [DateValue(2023, 9, 13), DateValue(2023, 9, 14)]
 
 
 def test_an_impossible_header_date_is_named(tmp_path, pack):
