@@ -239,9 +239,21 @@ class RoleRules:
             for word in rule.words:
                 by_word.setdefault(word, []).append(rule)
         object.__setattr__(self, "_by_word", by_word)
+        object.__setattr__(self, "_endings", frozenset(noun.lower() for noun in self.role_nouns))
+        object.__setattr__(self, "_ending_lengths", tuple(sorted({len(noun) for noun in self.role_nouns})))
 
     def titles_named(self, word: str) -> list[TitleRule]:
         return self._by_word.get(word, [])
+
+    def is_role_noun(self, word: str) -> bool:
+        """A capitalized role noun, alone or at the end of a compound with at least three letters
+        before it ("Experte", "Militärexperte")."""
+        if not word[:1].isupper():
+            return False
+        if word in self.role_nouns:
+            return True
+        lowered = word.lower()
+        return any(len(lowered) > length + 2 and lowered[-length:] in self._endings for length in self._ending_lengths)
 
 
 def inflections(word: str) -> set[str]:

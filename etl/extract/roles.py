@@ -36,7 +36,7 @@ def find_role_mentions(
             if (sentence.index, position) in taken:
                 continue
             rule, owner = _title(sentence, position, here, registry, roles)
-            is_role = rule is not None or _is_role_noun(token.text, roles)
+            is_role = rule is not None or roles.is_role_noun(token.text)
             if not is_role:
                 continue
             if any(f.first_token == position + 1 and f.kind is EntityKind.PERSON for f in here):
@@ -101,15 +101,6 @@ def _owner_after(sentence: Sentence, position: int, here: list[Found]) -> Found 
         if found.first_token == position + 2 and sentence.tokens[position + 1].text in ("der", "des"):
             return found
     return None
-
-
-def _is_role_noun(word: str, roles: RoleRules) -> bool:
-    if not word[:1].isupper():
-        return False
-    if word in roles.role_nouns:
-        return True
-    lowered = word.lower()
-    return any(lowered.endswith(noun.lower()) and len(lowered) > len(noun) + 2 for noun in roles.role_nouns)
 
 
 def _unknown_name(sentence: Sentence, position: int, taken: set, roles: RoleRules) -> tuple[int, int] | None:
