@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from etl.datapack import Registry, known_entities
 from etl.extract.meetings import finer_place, persons_conflict, places_agree
-from etl.model import ArticleRecords, Attribution, Claim, DateValue, EntityKind, Meeting, MeetingStatus, merge_claims
+from etl.model import ArticleRecords, Attribution, Claim, DateValue, Meeting, MeetingStatus, merge_claims
 
 _STATUS_RANK = {MeetingStatus.HELD: 2, MeetingStatus.ONGOING: 1, MeetingStatus.PLANNED: 0}
 
@@ -67,7 +67,7 @@ def _canonical_meetings(records: Sequence[ArticleRecords], known: Registry) -> d
     members.sort(key=lambda rm: (-rm[1].date.precision.rank, rm[1].date.iso, _order(rm[0])))
     clusters: list[_MeetingCluster] = []
     for record, meeting in members:
-        states = frozenset((known.state_of(p) or p) for p in meeting.participants)
+        states = known.states_of(meeting.participants)
         cluster = next(
             (
                 c
@@ -93,9 +93,7 @@ def _canonical_meetings(records: Sequence[ArticleRecords], known: Registry) -> d
 
 
 def _meeting_fact(cluster: _MeetingCluster, known: Registry) -> Meeting:
-    participants = {p for _, m in cluster.members for p in m.participants}
-    represented = {known.get(p).state for p in participants if known.get(p).kind is not EntityKind.STATE}
-    participants = {p for p in participants if known.get(p).kind is not EntityKind.STATE or p not in represented}
+    participants = known.without_represented_states({p for _, m in cluster.members for p in m.participants})
     date = max((m.date for _, m in cluster.members), key=lambda d: (d.precision.rank, d.iso))
     latest = max(cluster.members, key=lambda rm: (_order(rm[0]), _STATUS_RANK[rm[1].status]))
     return Meeting(tuple(sorted(participants)), cluster.place, date, latest[1].status, ())

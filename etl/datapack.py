@@ -122,6 +122,16 @@ class Registry:
         entity = self.entities[key]
         return key if entity.kind is EntityKind.STATE else entity.state
 
+    def states_of(self, keys: Iterable[str]) -> frozenset[str]:
+        """The states the actors are or belong to; an actor of no state stands for itself."""
+        return frozenset(self.state_of(key) or key for key in keys)
+
+    def without_represented_states(self, keys: Iterable[str]) -> list[str]:
+        """The actors less each state one of whose own people is among them (Putin and Russia: Putin)."""
+        keys = list(keys)
+        represented = {self.state_of(k) for k in keys if self.entities[k].kind is not EntityKind.STATE}
+        return [k for k in keys if self.entities[k].kind is not EntityKind.STATE or k not in represented]
+
 
 @dataclass(frozen=True, eq=False)
 class TextRules:

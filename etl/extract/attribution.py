@@ -17,8 +17,8 @@ PREPOSITIONS = frozenset(
 )
 _ARTICLES = frozenset("der die das den dem des ein eine einen einem einer eines".split())
 _GROUP = re.compile(r"\bbeiden? (?:Regierungen|Seiten|Länder|Staaten|Hauptstädte)\b")
+_NEW_STATEMENT = re.compile(r"\bdass\b|[;:«»„“]")  # between a speaker and a verb: the verb is another statement's
 _PRONOUN = re.compile(r"\b(?:er|sie|es|Er|Sie|Es)\b")
-_SINCE = ("seit", "Seit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +97,18 @@ def part_with(doc: Document, sentence: Sentence, position: int, breaks: re.Patte
     return start, end
 
 
+def split_between_verbs(text: str, span: tuple[int, int], verbs: list[re.Match[str]], joints: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The span cut at the last joint (a comma, "und") between each two verbs in it, so that
+    coordinated verbs ("liefert ... und bekommt ...") each get their own piece."""
+    cuts = [span[0]]
+    for before, after in zip(verbs, verbs[1:], strict=False):
+        found = list(joints.finditer(text, before.end(), after.start()))
+        if found:
+            cuts.append(found[-1].start())
+    cuts.append(span[1])
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
 def gap_tokens(sentence: Sentence, start: int, end: int) -> int:
     return sum(1 for t in sentence.tokens if start <= t.start and t.end <= end)
 
@@ -120,7 +132,7 @@ def _attached_end(doc: Document, sentence: Sentence, found: Found, cue: re.Match
     HUR"), and an apposition runs up to the verb ("Budanow, der Chef des Militärgeheimdienstes, schätzt")."""
     if found.sentence != sentence.index:
         return found.end  # a speaker taken up by a pronoun was named in an earlier sentence
-    if found.end <= cue.start() and not re.search(r"\bdass\b|[;:«»„“]", doc.text[found.end : cue.start()]):
+    if found.end <= cue.start() and not _NEW_STATEMENT.search(doc.text, found.end, cue.start()):
         return cue.start()
     end, last = found.end, found.last_token
     for other in doc.entities_in(sentence):
@@ -182,7 +194,7 @@ def _listed(text: str, first: Found, second: Found) -> bool:
 def _apposition_speaker(actors: list[Found], cue: re.Match[str], text: str) -> list[Found]:
     """A speaker set off by commas before the verb ("John Kirby, Sprecher des ..., hatte erklärt")
     or opening the sentence: the person nearest before the verb, within the same statement."""
-    before = [f for f in actors if f.end <= cue.start() and f.kind is EntityKind.PERSON and not re.search(r"\bdass\b|[;:«»„“]", text[f.end : cue.start()])]
+    before = [f for f in actors if f.end <= cue.start() and f.kind is EntityKind.PERSON and not _NEW_STATEMENT.search(text, f.end, cue.start())]
     opener = [f for f in before if f.first_token == 0]  # "Kim Yo Jong, die Schwester von Kim Jong Un, hat ... zurückgewiesen"
     return opener[:1] or before[-1:]
 
@@ -212,9 +224,11 @@ def _pronoun_speaker(doc: Document, sentence: Sentence, cue: re.Match[str]) -> l
     return [earlier[-1]] if earlier else []
 
 
+_SPEAKER_RANK = {EntityKind.PERSON: 0, EntityKind.ORGANIZATION: 1, EntityKind.STATE: 2}
+
+
 def _kind_rank(found: Found) -> int:
-    rank = {EntityKind.PERSON: 0, EntityKind.ORGANIZATION: 1, EntityKind.STATE: 2}.get(found.kind, 3)
-    return rank + (3 if found.form is MentionForm.DEMONYM else 0)
+    return _SPEAKER_RANK.get(found.kind, 3) + (3 if found.form is MentionForm.DEMONYM else 0)
 
 
 def _actor_after(doc: Document, sentence: Sentence, position: int, limit: int) -> Found | None:
@@ -231,5 +245,5 @@ def _actor_before(actors: list[Found], position: int, sentence: Sentence, limit:
 def _clause_date(doc: Document, sentence: Sentence, position: int) -> DateValue | None:
     """The date in the same clause as the verb of saying: when the claim was made."""
     start, end = clause_bounds(doc, sentence, position)
-    dates = [d for d in doc.dates_in(sentence) if start <= d.start and d.end <= end and not doc.text[max(0, d.start - 5) : d.start].strip().endswith(_SINCE)]
+    dates = [d for d in doc.dates_in(sentence) if start <= d.start and d.end <= end and not d.since]
     return min(dates, key=lambda d: abs(d.start - position)).value if dates else None

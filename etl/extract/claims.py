@@ -14,7 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from etl.extract.attribution import CLAUSE_BREAK, Speech, after_preposition, clause_bounds, part_with, speaker_spans, speech_acts
+from etl.extract.attribution import (
+    CLAUSE_BREAK,
+    Speech,
+    after_preposition,
+    clause_bounds,
+    part_with,
+    speaker_spans,
+    speech_acts,
+    split_between_verbs,
+)
 from etl.extract.document import Document
 from etl.extract.entities import Found
 from etl.extract.text import Sentence
@@ -37,7 +46,7 @@ class _Transfer:
     quantity: Quantity | None
     start: int
     end: int
-    piece: tuple[int, int] = (0, 0)  # the part of the sentence whose words set the stance
+    piece: tuple[int, int] | None = None  # the part of the sentence whose words set the stance
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,13 +256,7 @@ def _verb_pieces(doc: Document, part: tuple[int, int]) -> list[tuple[int, int]]:
         (m for cues in (rules.give, rules.receive, rules.hope, rules.deploy) for m in cues.finditer(doc.text, *part)),
         key=lambda m: m.start(),
     )
-    cuts = [part[0]]
-    for before, after in zip(verbs, verbs[1:], strict=False):
-        joints = list(_COORDINATION.finditer(doc.text, before.end(), after.start()))
-        if joints:
-            cuts.append(joints[-1].start())
-    cuts.append(part[1])
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return split_between_verbs(doc.text, part, verbs, _COORDINATION)
 
 
 def _split_exchange(doc: Document, piece: tuple[int, int], terms: list[_Term]) -> tuple[list[_Term], list[_Term]]:
@@ -509,8 +512,7 @@ def _stance(doc: Document, sentence: Sentence, speech: Speech, denial_elsewhere:
     the source's own verb ("befürchten", "bestreitet")."""
     rules = doc.pack.claims
     text = doc.text
-    windows = [(speech.start, speech.end)]
-    windows.append(transfer.piece if transfer and transfer.piece != (0, 0) else (sentence.start, sentence.end))
+    windows = [(speech.start, speech.end), transfer.piece if transfer and transfer.piece else (sentence.start, sentence.end)]
     if speech.denial:
         return Stance.DENIES
     if denial_elsewhere and any(rules.denial.search(text, a, b) for a, b in windows):

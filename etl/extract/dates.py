@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -25,6 +26,7 @@ class DateMention:
     end: int
     sentence: int
     relative: bool
+    since: bool = False  # "seit April 2019": when something began, not when it happened
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,23 +96,32 @@ def _clause_of(text: str, sentence: Sentence, start: int, end: int) -> tuple[int
     return begin, stop.start() if stop else sentence.end
 
 
-def find_dates(text: str, sentences: tuple[Sentence, ...], published: DateValue | None, rules: DateRules) -> tuple[DateMention, ...]:
-    """Every date expression in the sentences that can be resolved, in text order."""
+def _expressions(text: str, sentences: tuple[Sentence, ...], rules: DateRules) -> Iterator[tuple[Sentence, re.Match[str], _Parsed]]:
+    """Every date expression of the sentences, in text order, with what its words fix."""
     grammar = _grammar(rules)
-    found: list[DateMention] = []
     for sentence in sentences:
         for match in grammar.finditer(text, sentence.start, sentence.end):
             parsed = _parse(match, text, rules)
-            if parsed is None:
-                continue
-            if parsed.later is not None:
-                value = _after_last(parsed, found)
-            else:
-                future = bool(rules.future_tense.search(text, *_clause_of(text, sentence, match.start(), match.end())))
-                value = _resolve(parsed, published, future)
-            if value is not None:
-                relative = parsed.year is None and not (parsed.year_only and parsed.offset_years is None and parsed.later is None)
-                found.append(DateMention(value, parsed.start, parsed.end, sentence.index, relative))
+            if parsed is not None:
+                yield sentence, match, parsed
+
+
+def _in_future(text: str, sentence: Sentence, match: re.Match[str], rules: DateRules) -> bool:
+    return bool(rules.future_tense.search(text, *_clause_of(text, sentence, match.start(), match.end())))
+
+
+def find_dates(text: str, sentences: tuple[Sentence, ...], published: DateValue | None, rules: DateRules) -> tuple[DateMention, ...]:
+    """Every date expression in the sentences that can be resolved, in text order."""
+    found: list[DateMention] = []
+    for sentence, match, parsed in _expressions(text, sentences, rules):
+        if parsed.later is not None:
+            value = _after_last(parsed, found)
+        else:
+            value = _resolve(parsed, published, _in_future(text, sentence, match, rules))
+        if value is not None:
+            relative = parsed.year is None and not (parsed.year_only and parsed.offset_years is None and parsed.later is None)
+            since = _preceded_by(text, parsed.start, _SINCE)
+            found.append(DateMention(value, parsed.start, parsed.end, sentence.index, relative, since))
     return tuple(found)
 
 
@@ -242,6 +253,7 @@ def _month_day(published: DateValue, p: _Parsed, future: bool) -> DateValue | No
 
 
 _BOUNDS = ("bis", "ab", "Bis", "Ab")  # "bis 2030" and "ab 2026" name a limit, not a year looked back on
+_SINCE = ("seit", "Seit", "since")
 
 
 def weekday_year(parsed_weekday: int, month: int, day: int, reference_year: int) -> int | None:
@@ -258,20 +270,14 @@ def weekday_year(parsed_weekday: int, month: int, day: int, reference_year: int)
 def infer_publication(text: str, sentences: tuple[Sentence, ...], rules: DateRules) -> DateValue | None:
     """A publication date the article gives away: a weekday with a day and month but no year
     ("Dienstag, der 15. August") pins the year, counted from the latest year the text names."""
-    grammar = _grammar(rules)
     pinned = []
     years = []
-    for sentence in sentences:
-        for match in grammar.finditer(text, sentence.start, sentence.end):
-            parsed = _parse(match, text, rules)
-            if parsed is None:
-                continue
-            future = rules.future_tense.search(text, *_clause_of(text, sentence, match.start(), match.end()))
-            bound = _preceded_by(text, match.start(), _BOUNDS) or match.group(0).split()[0] in _BOUNDS
-            if parsed.year is not None and not future and not bound:
-                years.append(parsed.year)  # a year the article looks back on, not "bis 2030"
-            elif parsed.weekday is not None and parsed.month and parsed.day:
-                pinned.append(parsed)
+    for sentence, match, parsed in _expressions(text, sentences, rules):
+        bound = _preceded_by(text, match.start(), _BOUNDS) or match.group(0).split()[0] in _BOUNDS
+        if parsed.year is not None and not bound and not _in_future(text, sentence, match, rules):
+            years.append(parsed.year)  # a year the article looks back on, not "bis 2030"
+        elif parsed.weekday is not None and parsed.month and parsed.day:
+            pinned.append(parsed)
     if not pinned or not years:
         return None
     first = pinned[0]
@@ -287,27 +293,23 @@ def estimate_publication(text: str, sentences: tuple[Sentence, ...], rules: Date
     relative words ("vergangenen") are not counted. Without any fully dated expression there
     is no estimate.
     """
-    grammar = _grammar(rules)
     anchor: DateValue | None = None
     latest: DateValue | None = None
-    for sentence in sentences:
-        if rules.future_tense.search(text, sentence.start, sentence.end):
+    past = tuple(s for s in sentences if not rules.future_tense.search(text, s.start, s.end))
+    for _, _, parsed in _expressions(text, past, rules):
+        if parsed.year_only or parsed.month is None or parsed.direction:
             continue
-        for match in grammar.finditer(text, sentence.start, sentence.end):
-            parsed = _parse(match, text, rules)
-            if parsed is None or parsed.year_only or parsed.month is None or parsed.direction:
-                continue
-            if parsed.year is not None:
-                try:
-                    value = DateValue(parsed.year, parsed.month)
-                except ValueError:
-                    continue  # "31.13.2023" is no date
-                anchor = max(anchor, value) if anchor else value
-            elif anchor is not None:
-                value = min((DateValue(anchor.year + shift, parsed.month) for shift in (-1, 0, 1)), key=lambda v: abs(_months(v) - _months(anchor)))
-            else:
-                continue
-            latest = max(latest, value) if latest else value
+        if parsed.year is not None:
+            try:
+                value = DateValue(parsed.year, parsed.month)
+            except ValueError:
+                continue  # "31.13.2023" is no date
+            anchor = max(anchor, value) if anchor else value
+        elif anchor is not None:
+            value = min((DateValue(anchor.year + shift, parsed.month) for shift in (-1, 0, 1)), key=lambda v: abs(_months(v) - _months(anchor)))
+        else:
+            continue
+        latest = max(latest, value) if latest else value
     return latest
 
 

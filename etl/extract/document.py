@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from etl.datapack import DataPack, Registry
 from etl.extract.dates import DateMention, estimate_publication, find_dates, infer_publication
 from etl.extract.entities import Found, find_entities, find_family_names
 from etl.extract.roles import find_role_mentions
-from etl.extract.text import Sentence, split_sentences
+from etl.extract.text import Sentence, by_sentence, split_sentences
 from etl.model import Article, DateValue, Entity, Evidence
 
 
@@ -57,13 +56,7 @@ def analyse(article: Article, pack: DataPack) -> Document:
     entities = sorted([*entities, *by_role], key=lambda f: f.start)
     entities = sorted([*entities, *find_family_names(sentences, entities, registry, article.text)], key=lambda f: f.start)
     dates = find_dates(article.text, sentences, published, pack.dates)
-    by_sentence: dict[int, list[Found]] = defaultdict(list)
-    for found in entities:
-        by_sentence[found.sentence].append(found)
-    dates_by_sentence: dict[int, list[DateMention]] = defaultdict(list)
-    for date in dates:
-        dates_by_sentence[date.sentence].append(date)
-    return Document(article, pack, registry, tuple(people.values()), sentences, tuple(entities), dates, published, dict(by_sentence), dict(dates_by_sentence))
+    return Document(article, pack, registry, tuple(people.values()), sentences, tuple(entities), dates, published, by_sentence(entities), by_sentence(dates))
 
 
 def _dateline_spans(article: Article, pack: DataPack) -> tuple[tuple[int, int], ...]:

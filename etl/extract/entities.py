@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
 from etl.datapack import Registry, TextRules
-from etl.extract.text import Sentence, tokenize
+from etl.extract.text import Sentence, by_sentence, tokenize
 from etl.model import EntityKind, MentionForm
 
 _GENITIVE_ENDINGS = ("s", "’s", "'s", "'", "’")
@@ -108,6 +109,11 @@ def alias_index(registry: Registry) -> AliasIndex:
     )
 
 
+def occupied(found: Iterable[Found]) -> set[tuple[int, int]]:
+    """The (sentence, token) positions the found names cover."""
+    return {(f.sentence, t) for f in found for t in range(f.first_token, f.last_token + 1)}
+
+
 def find_entities(sentences: tuple[Sentence, ...], registry: Registry, rules: TextRules, skip: tuple[tuple[int, int], ...] = ()) -> tuple[Found, ...]:
     """Registry entities in the sentences, left to right, without overlaps."""
     index = alias_index(registry)
@@ -141,7 +147,7 @@ _DETERMINERS = frozenset("der die das den dem des im am ein eine einen einem ein
 
 def find_family_names(sentences: tuple[Sentence, ...], found: list[Found], registry: Registry, text: str) -> list[Found]:
     """Persons named in full earlier and later by family name alone ("Robert Wood ... Wood sagte")."""
-    taken = {(f.sentence, t) for f in found for t in range(f.first_token, f.last_token + 1)}
+    taken = occupied(found)
     first_seen: dict[str, tuple[str, int]] = {}
     for f in found:
         surface = text[f.start : f.end]
@@ -223,14 +229,11 @@ def _institutions(sentences: tuple[Sentence, ...], found: list[Found], registry:
     if not registry.institutions:
         return []
     states = Counter(f.entity for f in found if f.kind is EntityKind.STATE)
-    taken = {(f.sentence, t) for f in found for t in range(f.first_token, f.last_token + 1)}
-    by_sentence: dict[int, list[Found]] = {}
-    for f in found:
-        if registry.state_of(f.entity) and (f.kind is EntityKind.STATE or f.kind.is_place):
-            by_sentence.setdefault(f.sentence, []).append(f)
+    taken = occupied(found)
+    states_and_places = by_sentence(f for f in found if registry.state_of(f.entity) and (f.kind is EntityKind.STATE or f.kind.is_place))
     out = []
     for sentence in sentences:
-        nearby = by_sentence.get(sentence.index, [])
+        nearby = states_and_places.get(sentence.index, [])
         for position, token in enumerate(sentence.tokens):
             if (sentence.index, position) in taken or _skipped(token.start, skip):
                 continue

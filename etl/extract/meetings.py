@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from etl.extract.attribution import CLAUSE_BREAK, gap_tokens, part_with, speaker_spans, speech_acts
+from etl.extract.attribution import CLAUSE_BREAK, gap_tokens, part_with, speaker_spans, speech_acts, split_between_verbs
 from etl.extract.document import Document
 from etl.extract.entities import Found
 from etl.extract.text import Sentence
@@ -24,7 +24,6 @@ from etl.model import DateValue, Entity, EntityKind, Evidence, Meeting, MeetingS
 
 _PLACE_RANK = {EntityKind.FACILITY: 0, EntityKind.CITY: 1, EntityKind.REGION: 2, EntityKind.STATE: 3}
 _VISIT_NOUN_ENDINGS = ("reise", "besuch", "visite")
-_NOT_THE_DATE = ("seit", "Seit", "since")  # "der erste Besuch seit April 2019" is not dated April 2019
 _ORIGIN = frozenset({"von", "aus", "from"})  # "von Pjöngjang bis nach Wladiwostok": not where they meet
 # Parts of a sentence with their own subject: after a colon, semicolon or dash, and subordinate
 # clauses ("..., was Putin und Kim im September vereinbart hatten").
@@ -139,14 +138,8 @@ def _reported_meetings(doc: Document, sentence: Sentence, context: _Context) -> 
 
 def _pieces(doc: Document, sentence: Sentence, triggers: list[re.Match[str]]) -> list[tuple[int, int]]:
     """The sentence cut between two meeting verbs joined by a comma or "und"."""
-    cuts = [sentence.start]
     verbs = [t for t in triggers if t.group(0)[:1].islower()]
-    for before, after in zip(verbs, verbs[1:], strict=False):
-        joints = list(_COORDINATION.finditer(doc.text, before.end(), after.start()))
-        if joints:
-            cuts.append(joints[-1].start())
-    cuts.append(sentence.end)
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return split_between_verbs(doc.text, (sentence.start, sentence.end), verbs, _COORDINATION)
 
 
 def _draft(doc: Document, sentence: Sentence, piece, reading: _Reading, trigger, attendance, pending, context: _Context) -> _Draft | None:
@@ -400,20 +393,14 @@ def _consolidate(doc: Document, participants: list[str], place: str | None) -> l
     host = registry.state_of(place) if place else None
     if host and keys and not any(registry.state_of(k) == host for k in keys):
         keys.append(host)
-    represented = {registry.state_of(k) for k in keys if registry.get(k).kind is not EntityKind.STATE}
-    return [k for k in keys if registry.get(k).kind is not EntityKind.STATE or k not in represented]
+    return registry.without_represented_states(keys)
 
 
 def _meeting_date(doc: Document, piece: tuple[int, int], near: int):
-    candidates = [d for d in doc.dates if piece[0] <= d.start < piece[1] and not _preceded_by_since(doc.text, d.start)]
+    candidates = [d for d in doc.dates if piece[0] <= d.start < piece[1] and not d.since]
     if not candidates:
         return None
     return min(candidates, key=lambda d: (abs(d.start - near), -d.value.precision.rank))
-
-
-def _preceded_by_since(text: str, position: int) -> bool:
-    words = text[max(0, position - 12) : position].split()
-    return bool(words) and words[-1] in _NOT_THE_DATE
 
 
 def _status(doc: Document, sentence: Sentence, piece: tuple[int, int], date: DateValue | None, explicit: bool) -> MeetingStatus | None:
@@ -449,10 +436,6 @@ def _merge(drafts: list[_Draft], doc: Document) -> list[_Draft]:
     return merged
 
 
-def _states(doc: Document, participants: list[str]) -> frozenset[str]:
-    return frozenset(doc.state_of(p) or p for p in participants)
-
-
 def persons_conflict(a: Iterable[str], b: Iterable[str], entity: Callable[[str], Entity]) -> bool:
     """Both name persons of one state, and not the same ones: Putin meeting Kim is not Shoigu meeting Kim."""
 
@@ -469,7 +452,7 @@ def persons_conflict(a: Iterable[str], b: Iterable[str], entity: Callable[[str],
 
 
 def _same_meeting(a: _Draft, b: _Draft, doc: Document) -> bool:
-    if _states(doc, a.participants) != _states(doc, b.participants):
+    if doc.registry.states_of(a.participants) != doc.registry.states_of(b.participants):
         return False
     if persons_conflict(a.participants, b.participants, doc.registry.get):
         return False

@@ -10,11 +10,10 @@ actor, without a Wikidata link, with the role as the article states it.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 
 from etl.datapack import Registry, RoleRules, TitleRule, slug
-from etl.extract.entities import Found, alias_index
-from etl.extract.text import Sentence
+from etl.extract.entities import Found, alias_index, occupied
+from etl.extract.text import Sentence, by_sentence
 from etl.model import DateValue, Entity, EntityKind, MentionForm
 
 _NAME_TOKEN = re.compile(r"[A-ZÄÖÜ][a-zäöüßA-ZÄÖÜ]*(?:[-'’][A-Za-zäöüßÄÖÜ]+)*")
@@ -24,14 +23,12 @@ def find_role_mentions(
     sentences: tuple[Sentence, ...], found: list[Found], registry: Registry, roles: RoleRules, published: DateValue | None
 ) -> tuple[list[Found], dict[str, Entity]]:
     """Office holders and new persons, as mentions, and the new persons' entities."""
-    taken = {(f.sentence, t) for f in found for t in range(f.first_token, f.last_token + 1)}
-    by_sentence: dict[int, list[Found]] = defaultdict(list)
-    for f in found:
-        by_sentence[f.sentence].append(f)
+    taken = occupied(found)
+    found_in = by_sentence(found)
     mentions: list[Found] = []
     people: dict[str, Entity] = {}
     for sentence in sentences:
-        here = by_sentence[sentence.index]
+        here = found_in.get(sentence.index, [])
         for position, token in enumerate(sentence.tokens):
             if (sentence.index, position) in taken:
                 continue

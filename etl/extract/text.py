@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from etl.datapack import TextRules
 from etl.model import Article, SegmentKind
+
+T = TypeVar("T")
 
 # Words keep inner hyphens, apostrophes and dots ("Kim Jong-un", "D.C"); a trailing hyphen
 # marks a truncated compound ("Atom- und Weltraumprogramm"); any other mark is a token.
@@ -37,6 +41,14 @@ class Sentence:
     @property
     def is_question(self) -> bool:
         return bool(self.tokens) and self.tokens[-1].text == "?"
+
+
+def by_sentence(items: Iterable[T]) -> dict[int, list[T]]:
+    """Things found in the text (entities, dates), grouped by the index of their sentence, in order."""
+    grouped: dict[int, list[T]] = {}
+    for item in items:
+        grouped.setdefault(item.sentence, []).append(item)
+    return grouped
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None) -> tuple[Token, ...]:
