@@ -33,16 +33,12 @@ EXIT_CODES = """exit codes:
   3  runtime error (a bug or a broken environment)"""
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newskg",
         description="Turn German news articles into a validated RDF knowledge graph of Russia–North Korea relations.",
         epilog=EXIT_CODES + "\n\nexample:\n  newskg run articles/ --out output/",
-        formatter_class=_Formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -52,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read articles (files, folders or globs of .txt, .html and .jsonl), extract actors, meetings and "
         "arms-transfer claims, validate the graph with SHACL and write graph.ttl, graph.trig and validation.ttl.",
         epilog=EXIT_CODES + "\n\nexample:\n  newskg run articles/ 'more/*.html' --out output/",
-        formatter_class=_Formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run_cmd.add_argument("inputs", nargs="*", default=["articles"], metavar="INPUT", help="file, folder or glob (default: articles/)")
     run_cmd.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
@@ -67,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
         "The decision is the SHACL report's sh:conforms.",
         epilog="exit codes:\n  0  conforms\n  1  does not conform\n  2  usage error, or the file is missing or cannot be parsed\n  3  runtime error"
         "\n\nexample:\n  newskg validate output/graph.ttl --report report.ttl",
-        formatter_class=_Formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     validate_cmd.add_argument("file", type=Path, metavar="FILE", help="the RDF file to validate")
     validate_cmd.add_argument("--report", type=Path, help="also write the SHACL report (Turtle) to this file")
@@ -78,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a SPARQL SELECT or ASK query over the graph and print a table",
         description="Run SPARQL over a graph file (default: output/graph.ttl). QUERY is a .rq file, the name of a bundled query (articles, actors, meetings, claims) or the query text.",
         epilog=EXIT_CODES + "\n\nexample:\n  newskg query claims --format csv",
-        formatter_class=_Formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     query_cmd.add_argument("query", metavar="QUERY", help="a .rq file, a bundled query's name, or SPARQL text")
     query_cmd.add_argument("--graph", type=Path, default=Path("output") / GRAPH_TTL, help="graph file (default: output/graph.ttl)")
@@ -93,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         "relations, stance accuracy and materiel overlap, with each article's misses and false alarms.",
         epilog="exit codes:\n  0  scored\n  2  usage error, or gold files that cannot be read\n  3  runtime error"
         "\n\nexample:\n  newskg evaluate --gold tests/gold articles/",
-        formatter_class=_Formatter,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     evaluate_cmd.add_argument("inputs", nargs="*", default=["articles"], metavar="INPUT", help="file, folder or glob (default: articles/)")
     evaluate_cmd.add_argument("--gold", type=Path, required=True, help="folder of gold JSON files")

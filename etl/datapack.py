@@ -275,7 +275,7 @@ def inflections(word: str) -> set[str]:
 class MaterielConcept:
     code: str
     parent: str | None
-    label_en: str
+    label_en: str  # checked against the ontology's skos:prefLabel by the tests
     label_de: str
     depth: int
     terms: CueSet
@@ -353,7 +353,9 @@ def _checked(where: str, build):
     try:
         return build()
     except DataPackError as err:
-        raise err if str(err).split(":")[0].split()[0] in where or where.split(",")[0] in str(err) else DataPackError(f"{where}: {err}") from None
+        if any(name in str(err) for name in where.split(", ")):
+            raise  # the message names its file already
+        raise DataPackError(f"{where}: {err}") from None
     except (KeyError, TypeError, AttributeError, ValueError, IndexError, re.error) as err:
         raise DataPackError(f"{where}: malformed entry ({type(err).__name__}: {err}); expected the layout of the bundled data pack") from None
 
@@ -557,15 +559,13 @@ def _date_rules(cfg: dict) -> DateRules:
 
 
 def _meeting_rules(cfg: dict) -> MeetingRules:
-    cues = {name: CueSet(cfg.get(name, [])) for name in MeetingRules.__dataclass_fields__ if name not in ("group", "group_numbers", "pronouns", "pair_pronouns")}
+    cues = {name: CueSet(cfg.get(name, [])) for name in MeetingRules.__dataclass_fields__ if name not in ("group", "group_numbers")}
     numbers = dict(cfg.get("group_numbers", {}))
     nouns = "|".join(re.escape(n) for n in cfg.get("group_nouns", [])) or r"(?!x)x"
     words = "|".join(re.escape(n) for n in numbers) or r"(?!x)x"
     group = re.compile(rf"\b(?:dieser|diesen|der|die|den)\s+(?P<number>{words})\s+(?:{nouns})\b|\b(?P<both>beider)\s+(?:{nouns})\b")
     return MeetingRules(
         **cues,
-        pronouns=CueSet(cfg.get("pronouns", [])),
-        pair_pronouns=CueSet(cfg.get("pair_pronouns", [])),
         group=group,
         group_numbers=numbers,
     )

@@ -63,6 +63,11 @@ class Score:
     fp: int = 0
     fn: int = 0
 
+    @classmethod
+    def of(cls, found: set, wanted: set) -> Score:
+        """Found items that are wanted are hits, the others false alarms; wanted ones not found are misses."""
+        return cls(len(found & wanted), len(found - wanted), len(wanted - found))
+
     @property
     def precision(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
@@ -265,7 +270,7 @@ def _actors(record: ArticleRecords, expected: GoldArticle, registry: Registry, r
         first.setdefault(mention.entity, mention.evidence.quote)
     report.misses += [f"actor {_names([k], registry)}" for k in sorted(expected.actors - found)]
     report.false_alarms += [f"actor {_names([k], registry)} («{first[k]}»)" for k in sorted(found - expected.actors)]
-    return Score(len(found & expected.actors), len(found - expected.actors), len(expected.actors - found))
+    return Score.of(found, expected.actors)
 
 
 def _meetings(record: ArticleRecords, expected: GoldArticle, registry: Registry, report: ArticleReport) -> Score:
@@ -326,15 +331,13 @@ def _claims(record, expected: GoldArticle, registry: Registry, report: ArticleRe
     for key in set(found) & set(wanted):
         materiel.total += 1
         materiel.hits += len(found[key] & wanted[key]) / len(found[key] | wanted[key]) if found[key] | wanted[key] else 1.0
-    without_stance = {(c, s, r): st for c, st, s, r in found}
+    found_without_stance = {(c, s, r) for c, _, s, r in found}
     for claimant, gold_stance, supplier, recipient in wanted:
-        if (claimant, supplier, recipient) in without_stance:
+        if (claimant, supplier, recipient) in found_without_stance:
             stance.total += 1
-            stance.hits += any(k == (claimant, gold_stance, supplier, recipient) for k in found)
-    claims = Score(len(set(found) & set(wanted)), len(set(found) - set(wanted)), len(set(wanted) - set(found)))
-    got = {(k[2], k[3]) for k in found}
-    want = {(k[2], k[3]) for k in wanted}
-    transfers = Score(len(got & want), len(got - want), len(want - got))
+            stance.hits += (claimant, gold_stance, supplier, recipient) in found
+    claims = Score.of(set(found), set(wanted))
+    transfers = Score.of({(k[2], k[3]) for k in found}, {(k[2], k[3]) for k in wanted})
     return claims, transfers
 
 

@@ -168,9 +168,7 @@ class Article:
         little of the text around them (to find the words again if the file changes)."""
         prefix = self.text[max(0, start - CONTEXT_CHARS) : start]
         suffix = self.text[end : end + CONTEXT_CHARS]
-        if self.source_map is None:
-            return Evidence(start, end, self.text[start:end], prefix, suffix)
-        begin, finish = self.source_map.span(start, end)
+        begin, finish = self.source_map.span(start, end) if self.source_map else (start, end)
         return Evidence(begin, finish, self.text[start:end], prefix, suffix)
 
 

@@ -71,17 +71,15 @@ class Vocabulary:
 
 def extract_corpus(config: RunConfig) -> tuple[list[ArticleRecords], list[Skipped]]:
     """Read and extract the inputs (no graph): the records, and what was skipped and why."""
-    result = RunResult()
-    records = _extract_all(config, load_datapack(config.data_dir), result)
-    return records, result.skipped
+    return _extract_all(config, load_datapack(config.data_dir))
 
 
 def run(config: RunConfig) -> RunResult:
     """Read, extract, map and validate the inputs; write the graph only if it conforms."""
     pack = load_datapack(config.data_dir)
     vocabulary = Vocabulary.load()
-    result = RunResult()
-    records = _extract_all(config, pack, result)
+    records, skipped = _extract_all(config, pack)
+    result = RunResult(skipped=skipped)
     if not records:
         return result
     mapped = map_records(corefer(records, pack.registry), pack, vocabulary.ontology)
@@ -101,24 +99,25 @@ def run(config: RunConfig) -> RunResult:
     return result
 
 
-def _extract_all(config: RunConfig, pack: DataPack, result: RunResult) -> list[ArticleRecords]:
+def _extract_all(config: RunConfig, pack: DataPack) -> tuple[list[ArticleRecords], list[Skipped]]:
     records: list[ArticleRecords] = []
+    skipped: list[Skipped] = []
     seen: dict[str, str] = {}
     for item in read_sources(config.inputs, pack, max_bytes=config.max_bytes):
         if isinstance(item, Skipped):
-            result.skipped.append(item)
+            skipped.append(item)
             continue
         if item.key in seen:
-            result.skipped.append(Skipped(item.path, f"same text as {seen[item.key]} (read once)"))
+            skipped.append(Skipped(item.path, f"same text as {seen[item.key]} (read once)"))
             continue
         seen[item.key] = item.path
         try:
             records.append(extract(item, pack))
         except Exception as err:  # one article's failure must not stop the batch
             where = traceback.extract_tb(err.__traceback__)[-1]
-            result.skipped.append(Skipped(item.path, f"extraction failed: {type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})"))
+            skipped.append(Skipped(item.path, f"extraction failed: {type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})"))
     records.sort(key=lambda r: (r.article.source, r.article.key))
-    return records
+    return records, skipped
 
 
 def _count_facts(records: list[ArticleRecords]) -> Counter:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -151,19 +152,22 @@ def load_store(path: Path) -> ox.Store:
     """An in-memory pyoxigraph store holding an RDF file (named graphs kept)."""
     store = ox.Store()
     fmt = rdf_format(path)
-    try:
+    with _input_errors(path, fmt):
         store.load(path=str(path), format=fmt)
-    except (SyntaxError, ValueError) as err:
-        raise GraphInputError(f"{path}: not valid {fmt.name} ({err})") from None
-    except OSError as err:
-        raise GraphInputError(f"{path}: cannot be read ({err.strerror or err})") from None
     return store
 
 
-def _parse(path: Path):
+def _parse(path: Path) -> list:
     fmt = rdf_format(path)
-    try:
+    with _input_errors(path, fmt):
         return list(ox.parse(path=str(path), format=fmt))
+
+
+@contextmanager
+def _input_errors(path: Path, fmt: ox.RdfFormat) -> Iterator[None]:
+    """A file that cannot be read or parsed is a `GraphInputError` naming it and the reason."""
+    try:
+        yield
     except (SyntaxError, ValueError) as err:
         raise GraphInputError(f"{path}: not valid {fmt.name} ({err})") from None
     except OSError as err:

@@ -27,7 +27,7 @@ class ValidationReport:
     def summary(self, limit: int = 10) -> list[str]:
         """One line per violation: the focus node, the path and the message."""
         lines = []
-        for result in sorted(self.graph.subjects(SH.resultSeverity, SH.Violation), key=str):
+        for result in self.graph.subjects(SH.resultSeverity, SH.Violation):
             focus = self.graph.value(result, SH.focusNode)
             path = self.graph.value(result, SH.resultPath)
             message = self.graph.value(result, SH.resultMessage)
