@@ -51,8 +51,8 @@ def read_text(tmp_path, pack):
 def extract_text(read_text, pack):
     """Extract records from a German text with a publication date header."""
 
-    def extractor(text: str, *, date: str | None = "2023-09-14") -> ArticleRecords:
-        return extract(read_text(text, date=date), pack)
+    def extractor(text: str, *, date: str | None = "2023-09-14", name: str = "article.txt") -> ArticleRecords:
+        return extract(read_text(text, date=date, name=name), pack)
 
     return extractor
 

@@ -48,5 +48,6 @@ def test_the_result_does_not_depend_on_the_order_of_articles(extract_text, pack)
     second = extract_text(AFTER, date="2023-09-14")
     one = corefer([first, second], pack.registry)
     two = corefer([second, first], pack.registry)
+    assert one[0].meetings[0].date == DateValue(2023, 9, 13), "the planned meeting took the held one's date"
     assert [r.meetings for r in one] == [r.meetings for r in reversed(two)]
     assert [r.claims for r in one] == [r.claims for r in reversed(two)]

@@ -36,11 +36,8 @@ def test_scores_do_not_drop_below_the_level_reached(pack, gold, inputs, floors):
     assert not low, f"scores below their floor (score, floor): {low}"
 
 
-def test_scores_count_matches_misses_and_false_alarms(read_text, pack, tmp_path):
-    from etl.extract import extract
-
-    article = read_text("Gipfel\n\nKim Jong Un traf Wladimir Putin in Wladiwostok. Laut den USA liefert Nordkorea Raketen an Russland.", date="2023-09", name="a.txt")
-    record = extract(article, pack)
+def test_scores_count_matches_misses_and_false_alarms(extract_text, pack, tmp_path):
+    record = extract_text("Gipfel\n\nKim Jong Un traf Wladimir Putin in Wladiwostok. Laut den USA liefert Nordkorea Raketen an Russland.", date="2023-09", name="a.txt")
     gold = {
         "article": "a.txt", "published": "2023-09", "published_precision": "month",
         "actors": ["Kim Jong Un", "Vladimir Putin", "United States", "North Korea", "Russia", "China"],
@@ -62,10 +59,8 @@ def test_scores_count_matches_misses_and_false_alarms(read_text, pack, tmp_path)
     assert result.stance_accuracy.total == 1 and result.stance_accuracy.value == 1.0
 
 
-def test_gold_and_articles_that_do_not_pair_up_are_reported(read_text, pack, tmp_path):
-    from etl.extract import extract
-
-    record = extract(read_text("Titel\n\nKim Jong Un reiste ab.", date="2024-01", name="only-article.txt"), pack)
+def test_gold_and_articles_that_do_not_pair_up_are_reported(extract_text, pack, tmp_path):
+    record = extract_text("Titel\n\nKim Jong Un reiste ab.", date="2024-01", name="only-article.txt")
     (tmp_path / "only-gold.json").write_text(json.dumps({"article": "only-gold.txt", "published": "2024-01", "actors": [], "meetings": [], "claims": []}), encoding="utf-8")
     result = evaluate([record], load_gold(tmp_path, pack.registry), pack.registry)
     assert (result.unmatched, result.gold_unused, result.articles) == (["only-article.txt"], ["only-gold.txt"], [])

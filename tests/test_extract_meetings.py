@@ -62,14 +62,9 @@ def test_a_past_meeting_has_its_own_date(extract_text):
     assert [(m.participants, m.date, m.status) for m in meetings] == [(("kim-jong-il", "vladimir-putin"), DateValue(2000), MeetingStatus.HELD)]
 
 
-def test_a_caption_of_two_leaders_on_a_date_is_a_meeting(tmp_path, pack):
-    from etl.extract import extract
-    from etl.sources import read_sources
-
-    path = tmp_path / "caption.txt"
-    path.write_text(" date 2023-09 Gipfel\n\nKim Jong-un und Wladimir Putin am 13. September 2023 in Russland. AFP/KCNA VIA KNS/STR\n", encoding="utf-8")
-    (article,) = list(read_sources([str(path)], pack))
-    (meeting,) = extract(article, pack).meetings
+def test_a_caption_of_two_leaders_on_a_date_is_a_meeting(extract_text):
+    caption = "Gipfel\n\nKim Jong-un und Wladimir Putin am 13. September 2023 in Russland. AFP/KCNA VIA KNS/STR\n"
+    (meeting,) = _meetings(extract_text, caption, date="2023-09")
     assert meeting.participants == ("kim-jong-un", "vladimir-putin") and meeting.date == DateValue(2023, 9, 13)
 
 

@@ -34,12 +34,14 @@ def test_valid_fixture_conforms_to_all_shapes(name, vocabulary):
     data = Graph().parse(FIXTURES / f"{name}.valid.ttl")
     report = validate_graph(data, vocabulary.shapes, vocabulary.ontology)
     assert report.conforms, report.text
-    target_class = SHAPES.value(URIRef(SHAPES_NS + name), SH.targetClass)
-    if target_class is not None:
-        focus = set(data.subjects(RDF.type, target_class)) | {
-            s for sub in vocabulary.ontology.transitive_subjects(URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"), target_class) for s in data.subjects(RDF.type, sub)
-        }
-        assert focus, f"{name}.valid.ttl has no focus node of {target_class}"
+    shape = URIRef(SHAPES_NS + name)
+    focus = set()
+    for target_class in SHAPES.objects(shape, SH.targetClass):
+        classes = set(vocabulary.ontology.transitive_subjects(URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"), target_class)) | {target_class}
+        focus |= {s for c in classes for s in data.subjects(RDF.type, c)}
+    for predicate in SHAPES.objects(shape, SH.targetSubjectsOf):
+        focus |= set(data.subjects(predicate, None))
+    assert focus, f"{name}.valid.ttl has no focus node of the shape's targets"
 
 
 @pytest.mark.parametrize("name", NAMES)
