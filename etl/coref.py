@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from etl.datapack import Registry, known_entities
 from etl.extract.meetings import finer_place, persons_conflict, places_agree
-from etl.model import ArticleRecords, Attribution, Claim, DateValue, Meeting, MeetingStatus, merge_claims
+from etl.model import ArticleRecords, Attribution, Claim, DateValue, Meeting, MeetingStatus, merge_claims, merge_meetings
 
 _STATUS_RANK = {MeetingStatus.HELD: 2, MeetingStatus.ONGOING: 1, MeetingStatus.PLANNED: 0}
 
@@ -47,7 +47,7 @@ def corefer(records: Sequence[ArticleRecords], registry: Registry) -> list[Artic
         out.append(
             replace(
                 record,
-                meetings=_dedupe_meetings([meetings[id(m)] for m in record.meetings]),
+                meetings=merge_meetings(meetings[id(m)] for m in record.meetings),
                 claims=merge_claims(claims.get(id(c), c) for c in record.claims),
             )
         )
@@ -97,17 +97,6 @@ def _meeting_fact(cluster: _MeetingCluster, known: Registry) -> Meeting:
     date = max((m.date for _, m in cluster.members), key=lambda d: (d.precision.rank, d.iso))
     latest = max(cluster.members, key=lambda rm: (_order(rm[0]), _STATUS_RANK[rm[1].status]))
     return Meeting(tuple(sorted(participants)), cluster.place, date, latest[1].status, ())
-
-
-def _dedupe_meetings(meetings: list[Meeting]) -> tuple[Meeting, ...]:
-    """Two reports in one article of the same fact: one meeting with both evidence spans."""
-    merged: dict[tuple, Meeting] = {}
-    for meeting in meetings:
-        key = (meeting.participants, meeting.place, meeting.date, meeting.status)
-        if key in merged:
-            meeting = replace(meeting, evidence=tuple(sorted(set(merged[key].evidence) | set(meeting.evidence))))
-        merged[key] = meeting
-    return tuple(merged.values())
 
 
 # ---------------------------------------------------------------- claims

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -274,6 +274,11 @@ class Meeting:
     status: MeetingStatus
     evidence: tuple[Evidence, ...]
 
+    @property
+    def identity(self) -> tuple:
+        """What makes two meetings the same meeting: who met where, when, with what outcome."""
+        return (self.participants, self.place, self.date, self.status)
+
 
 @dataclass(frozen=True, slots=True)
 class Quantity:
@@ -299,20 +304,34 @@ class Claim:
         return (self.attribution, self.claimant, self.stance, self.supplier, self.recipient, self.claim_date)
 
 
+def merge_meetings(meetings: Iterable[Meeting]) -> tuple[Meeting, ...]:
+    """One meeting per identity, in order of first appearance, with the evidence of every report."""
+    return _pooled(meetings, lambda known, meeting: replace(known, evidence=_joined(known.evidence, meeting.evidence)))
+
+
 def merge_claims(claims: Iterable[Claim]) -> tuple[Claim, ...]:
     """One claim per identity, in order of first appearance, pooling materiel and evidence."""
-    merged: dict[tuple, Claim] = {}
-    for claim in claims:
-        known = merged.get(claim.identity)
-        if known is not None:
-            claim = replace(
-                known,
-                materiel=tuple(dict.fromkeys([*known.materiel, *claim.materiel])),
-                evidence=tuple(sorted(set(known.evidence) | set(claim.evidence))),
-                quantity=known.quantity or claim.quantity,
-            )
-        merged[claim.identity] = claim
+    return _pooled(
+        claims,
+        lambda known, claim: replace(
+            known,
+            materiel=tuple(dict.fromkeys([*known.materiel, *claim.materiel])),
+            evidence=_joined(known.evidence, claim.evidence),
+            quantity=known.quantity or claim.quantity,
+        ),
+    )
+
+
+def _pooled(facts: Iterable, combine: Callable) -> tuple:
+    merged: dict[tuple, object] = {}
+    for fact in facts:
+        known = merged.get(fact.identity)
+        merged[fact.identity] = fact if known is None else combine(known, fact)
     return tuple(merged.values())
+
+
+def _joined(first: tuple[Evidence, ...], second: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+    return tuple(sorted(set(first) | set(second)))
 
 
 @dataclass(frozen=True, slots=True, eq=False)

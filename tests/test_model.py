@@ -3,7 +3,26 @@ from array import array
 
 import pytest
 
-from etl.model import Article, DateValue, Precision, Segment, SegmentKind, SourceFormat, SourceMap, article_key, stable_hash
+from etl.model import (
+    Article,
+    Attribution,
+    Claim,
+    DateValue,
+    Evidence,
+    Meeting,
+    MeetingStatus,
+    Precision,
+    Quantity,
+    Segment,
+    SegmentKind,
+    SourceFormat,
+    SourceMap,
+    Stance,
+    article_key,
+    merge_claims,
+    merge_meetings,
+    stable_hash,
+)
 
 
 def test_iso_dates_carry_their_precision():
@@ -59,3 +78,15 @@ def test_evidence_of_mapped_text_points_into_the_original():
     assert original[evidence.start : evidence.end] == "Kim &amp;"
     assert article.evidence(6, 11).suffix == ""
     assert article.evidence(6, 11).prefix == "Kim & "
+
+
+def test_facts_with_one_identity_merge_and_pool_their_evidence():
+    first, second = Evidence(10, 20, "traf Putin"), Evidence(40, 52, "Gipfel in Wl")
+    meeting = Meeting(("kim-jong-un", "vladimir-putin"), "vladivostok", DateValue(2023, 9), MeetingStatus.HELD, (second,))
+    other = Meeting(("kim-jong-un", "vladimir-putin"), None, DateValue(2023, 9), MeetingStatus.HELD, (first,))
+    merged = merge_meetings([meeting, other, Meeting(meeting.participants, "vladivostok", DateValue(2023, 9), MeetingStatus.HELD, (first,))])
+    assert [(m.place, m.evidence) for m in merged] == [("vladivostok", (first, second)), (None, (first,))]
+    claim = Claim(Attribution.NAMED, "united-states", Stance.ASSERTS, "north-korea", "russia", ("missiles",), (second,))
+    again = Claim(Attribution.NAMED, "united-states", Stance.ASSERTS, "north-korea", "russia", ("drones", "missiles"), (first,), Quantity("300 Raketen", 300))
+    (pooled,) = merge_claims([claim, again])
+    assert (pooled.materiel, pooled.evidence, pooled.quantity) == (("missiles", "drones"), (first, second), Quantity("300 Raketen", 300))

@@ -495,11 +495,10 @@ def _fill_direction(doc: Document, codes: tuple[str, ...], supplier: str | None,
 
 def _default_pair(doc: Document, codes: tuple[str, ...]) -> tuple[str, str] | None:
     """The usual pair for this materiel, if the article is about both of its states."""
-    mentioned = {f.entity for f in doc.entities} | {doc.registry.state_of(f.entity) for f in doc.entities}
     for code in codes:
         for ancestor in doc.pack.ancestors(code):
             pair = doc.pack.claims.default_direction.get(ancestor)
-            if pair and set(pair) <= mentioned:
+            if pair and set(pair) <= doc.named_with_states:
                 return pair
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from etl.datapack import DataPack, Registry
 from etl.extract.dates import DateMention, estimate_publication, find_dates, infer_publication
@@ -44,6 +45,11 @@ class Document:
 
     def state_of(self, entity: str) -> str | None:
         return self.registry.state_of(entity)
+
+    @cached_property
+    def named_with_states(self) -> frozenset[str | None]:
+        """Every entity the article names, and the states they belong to."""
+        return frozenset(f.entity for f in self.entities) | frozenset(self.registry.state_of(f.entity) for f in self.entities)
 
 
 def analyse(article: Article, pack: DataPack) -> Document:
