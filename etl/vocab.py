@@ -14,7 +14,6 @@ BASE = "https://w3id.org/newskg/"
 ONTOLOGY_IRI = URIRef(BASE + "ns")
 ID = Namespace(BASE + "id/")
 WD = Namespace("http://www.wikidata.org/entity/")
-WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 
 
 class NKG(DefinedNamespace):
@@ -166,7 +165,7 @@ PREFIXES = {
     "mention": BASE + "id/mention/",
     "instant": BASE + "id/time/",
     "graph": BASE + "id/graph/",
-    "wd": WIKIDATA_ENTITY,
+    "wd": str(WD),
     "schema": str(SDO._NS),
     "prov": str(PROV._NS),
     "oa": str(OA._NS),
