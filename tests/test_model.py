@@ -3,26 +3,8 @@ from array import array
 
 import pytest
 
-from etl.model import (
-    Article,
-    Attribution,
-    Claim,
-    DateValue,
-    Evidence,
-    Meeting,
-    MeetingStatus,
-    Precision,
-    Quantity,
-    Segment,
-    SegmentKind,
-    SourceFormat,
-    SourceMap,
-    Stance,
-    article_key,
-    merge_claims,
-    merge_meetings,
-    stable_hash,
-)
+from etl import model
+from etl.model import Article, DateValue, Precision, Segment, SegmentKind, SourceFormat, SourceMap, article_key, stable_hash
 
 
 def test_iso_dates_carry_their_precision():
@@ -81,12 +63,12 @@ def test_evidence_of_mapped_text_points_into_the_original():
 
 
 def test_facts_with_one_identity_merge_and_pool_their_evidence():
-    first, second = Evidence(10, 20, "traf Putin"), Evidence(40, 52, "Gipfel in Wl")
-    meeting = Meeting(("kim-jong-un", "vladimir-putin"), "vladivostok", DateValue(2023, 9), MeetingStatus.HELD, (second,))
-    other = Meeting(("kim-jong-un", "vladimir-putin"), None, DateValue(2023, 9), MeetingStatus.HELD, (first,))
-    merged = merge_meetings([meeting, other, Meeting(meeting.participants, "vladivostok", DateValue(2023, 9), MeetingStatus.HELD, (first,))])
+    first, second = model.Evidence(10, 20, "traf Putin"), model.Evidence(40, 52, "Gipfel in Wl")
+    meeting = model.Meeting(("kim-jong-un", "vladimir-putin"), "vladivostok", DateValue(2023, 9), model.MeetingStatus.HELD, (second,))
+    other = model.Meeting(("kim-jong-un", "vladimir-putin"), None, DateValue(2023, 9), model.MeetingStatus.HELD, (first,))
+    merged = model.merge_meetings([meeting, other, model.Meeting(meeting.participants, "vladivostok", DateValue(2023, 9), model.MeetingStatus.HELD, (first,))])
     assert [(m.place, m.evidence) for m in merged] == [("vladivostok", (first, second)), (None, (first,))]
-    claim = Claim(Attribution.NAMED, "united-states", Stance.ASSERTS, "north-korea", "russia", ("missiles",), (second,))
-    again = Claim(Attribution.NAMED, "united-states", Stance.ASSERTS, "north-korea", "russia", ("drones", "missiles"), (first,), Quantity("300 Raketen", 300))
-    (pooled,) = merge_claims([claim, again])
-    assert (pooled.materiel, pooled.evidence, pooled.quantity) == (("missiles", "drones"), (first, second), Quantity("300 Raketen", 300))
+    claim = model.Claim(model.Attribution.NAMED, "united-states", model.Stance.ASSERTS, "north-korea", "russia", ("missiles",), (second,))
+    again = model.Claim(model.Attribution.NAMED, "united-states", model.Stance.ASSERTS, "north-korea", "russia", ("drones", "missiles"), (first,), model.Quantity("300 Raketen", 300))
+    (pooled,) = model.merge_claims([claim, again])
+    assert (pooled.materiel, pooled.evidence, pooled.quantity) == (("missiles", "drones"), (first, second), model.Quantity("300 Raketen", 300))
