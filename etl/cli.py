@@ -6,8 +6,11 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 import traceback
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tabulate import tabulate
@@ -16,10 +19,13 @@ from etl import rdfio
 from etl.datapack import DEFAULT_DATA_DIR, load_datapack
 from etl.errors import GraphInputError, NewskgError, QueryError
 from etl.evaluate import GoldError, evaluate, load_gold
+from etl.model import LinkStatus
 from etl.pipeline import GRAPH_TTL, RunConfig, RunResult, Vocabulary, extract_corpus, run
 from etl.query import read_query, run_query, show
+from etl.review import NEEDS_REVIEW, ReviewFileError, import_reviewed, write_links_csv
 from etl.sources import DEFAULT_MAX_BYTES
 from etl.validate import validate_graph
+from etl.wikidata import WIKIDATA_API, WikidataError
 
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
@@ -31,6 +37,19 @@ EXIT_CODES = """exit codes:
   1  the data does not conform to the shapes (nothing written to graph.*; see validation.ttl)
   2  usage error, or input that cannot be read (no readable article, an unparsable graph file)
   3  runtime error (a bug or a broken environment)"""
+
+
+def _home() -> Path:
+    """Where the Wikidata answer cache and the local registry live: $NEWSKG_HOME, else .newskg/ here."""
+    return Path(os.environ.get("NEWSKG_HOME") or ".newskg")
+
+
+def _add_linking_options(command: argparse.ArgumentParser) -> None:
+    home = _home()
+    command.add_argument("--registry", type=Path, default=home / "registry.tsv",
+                         help=f"local registry of reviewed Wikidata IDs that overrides the bundled one (default: {home / 'registry.tsv'})")
+    command.add_argument("--cache", type=Path, default=home / "cache",
+                         help=f"folder of cached Wikidata answers (default: {home / 'cache'}; NEWSKG_HOME moves both)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +73,40 @@ def build_parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     run_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="domain data pack folder (default: the bundled one)")
     run_cmd.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=f"skip files larger than this (default: {DEFAULT_MAX_BYTES})")
+    _add_linking_options(run_cmd)
     run_cmd.set_defaults(handler=_run)
+
+    link_cmd = commands.add_parser(
+        "link",
+        help="link actors and places to Wikidata: registry, cache, and (with --online) Wikidata's API",
+        description="Run the pipeline and link every actor and place the graph uses. IDs come from the bundled registry "
+        "(verified or corroborated), from the local registry (reviewed), and from Wikidata's answers: with --online, "
+        "actors without an ID are searched (wbsearchentities, German then English) and their candidates checked "
+        "(wbgetentities: type and state). Only one clear winner above the threshold is linked; ambiguous ones are "
+        "listed for review. Every answer is cached, so a second run asks nothing and gives the same graph. "
+        "Writes the graph like `run` and links.csv (one row per entity, with its status and candidates).",
+        epilog=EXIT_CODES.replace("3  runtime error (a bug or a broken environment)", "3  runtime error: Wikidata unreachable or refusing after retries, a bug, or a broken environment")
+        + "\n\nreview loop:\n  newskg link --online --export review.csv   # reconcile review.csv in OpenRefine, fill in the qid column\n"
+        "  newskg link --import review.csv           # reviewed IDs go into the local registry\n\nexample:\n  newskg link articles/ --online --export review.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    link_cmd.add_argument("inputs", nargs="*", default=["articles"], metavar="INPUT", help="file, folder or glob (default: articles/)")
+    mode = link_cmd.add_mutually_exclusive_group()
+    mode.add_argument("--online", action="store_true", help="ask Wikidata for what the registry and the cache do not hold")
+    mode.add_argument("--offline", action="store_true", help="use only the registries and the cache (the default)")
+    link_cmd.add_argument("--export", type=Path, metavar="FILE.csv", help="write the actors that need review (unlinked, ambiguous) as CSV for OpenRefine")
+    link_cmd.add_argument("--import", dest="import_csv", type=Path, metavar="FILE.csv",
+                          help="first take the reviewed IDs of this CSV (a qid column beside newskg_id or name) into the local registry")
+    link_cmd.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    link_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="domain data pack folder (default: the bundled one)")
+    link_cmd.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=f"skip files larger than this (default: {DEFAULT_MAX_BYTES})")
+    _add_linking_options(link_cmd)
+    link_cmd.add_argument("--api", default=os.environ.get("NEWSKG_WIKIDATA_API", WIKIDATA_API), help=f"the MediaWiki API to ask (default: {WIKIDATA_API})")
+    link_cmd.add_argument("--contact", default=os.environ.get("NEWSKG_CONTACT"),
+                          help="your e-mail or URL, sent in the User-Agent as Wikimedia asks (default: $NEWSKG_CONTACT)")
+    link_cmd.add_argument("--maxlag", type=int, default=5, metavar="SECONDS",
+                          help="ask Wikidata to refuse while its replicas lag more than this; 0 sends no maxlag (default: 5)")
+    link_cmd.set_defaults(handler=_link)
 
     validate_cmd = commands.add_parser(
         "validate",
@@ -72,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     query_cmd = commands.add_parser(
         "query",
         help="run a SPARQL SELECT or ASK query over the graph and print a table",
-        description="Run SPARQL over a graph file (default: output/graph.ttl). QUERY is a .rq file, the name of a bundled query (articles, actors, meetings, claims) or the query text.",
+        description="Run SPARQL over a graph file (default: output/graph.ttl). QUERY is a .rq file, the name of a bundled query (articles, actors, meetings, claims, claims-by-state) or the query text.",
         epilog=EXIT_CODES + "\n\nexample:\n  newskg query claims --format csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -104,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (GraphInputError, QueryError, GoldError) as err:
+    except (GraphInputError, QueryError, GoldError, ReviewFileError) as err:
         _error(str(err))
         return EXIT_USAGE
     except NewskgError as err:
@@ -127,7 +179,7 @@ def _error(message: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    result = run(RunConfig(tuple(args.inputs), args.out, args.data, args.max_bytes))
+    result = run(_run_config(args))
     for skipped in result.skipped:
         _error(f"skipped {skipped}")
     if not result.articles:
@@ -135,6 +187,13 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(_run_summary(result))
     return EXIT_OK if result.conforms else EXIT_NOT_CONFORMING
+
+
+def _run_config(args: argparse.Namespace, *, online: bool = False) -> RunConfig:
+    return RunConfig(
+        tuple(args.inputs), args.out, args.data, args.max_bytes, local_registry=args.registry, cache_dir=args.cache, online=online,
+        wikidata_api=getattr(args, "api", WIKIDATA_API), contact=getattr(args, "contact", None), maxlag=getattr(args, "maxlag", 5),
+    )
 
 
 def _run_summary(result: RunResult) -> str:
@@ -151,6 +210,7 @@ def _run_summary(result: RunResult) -> str:
         f"{facts['claims']} claims, {facts['evidence']} evidence spans"
     )
     lines.append(f"graph: {result.triples} triples in {result.named_graphs} named graphs")
+    lines.append("links: " + _link_counts(result))
     report = result.report
     if report.conforms:
         lines.append("SHACL: conforms")
@@ -159,6 +219,62 @@ def _run_summary(result: RunResult) -> str:
         lines += ["  " + line for line in report.summary()]
     lines.append("wrote: " + ", ".join(str(p) for p in result.written))
     return "\n".join(lines)
+
+
+def _link_counts(result: RunResult) -> str:
+    decisions = result.links.values()
+    how = Counter(d.confidence for d in decisions if d.linked)
+    status = Counter(d.status for d in decisions)
+    return (
+        f"{sum(how.values())} of {len(decisions)} actors and places linked to Wikidata "
+        f"({', '.join(f'{n} {c}' for c, n in sorted(how.items())) or 'none'}); "
+        f"{status[LinkStatus.AMBIGUOUS]} ambiguous, {status[LinkStatus.NO_MATCH]} without a match, {status[LinkStatus.NOT_LOOKED_UP]} not looked up"
+    )
+
+
+# ---------------------------------------------------------------- link
+
+
+def _link(args: argparse.Namespace) -> int:
+    if args.import_csv:
+        _import(args)
+    try:
+        result = run(_run_config(args, online=args.online))
+    except WikidataError as err:
+        _error(str(err))
+        return EXIT_RUNTIME
+    for skipped in result.skipped:
+        _error(f"skipped {skipped}")
+    if not result.articles:
+        _error("no article could be read from " + ", ".join(args.inputs))
+        return EXIT_USAGE
+    print(_run_summary(result))
+    log = result.requests
+    print(f"wikidata: {log.sent} requests sent, {log.from_cache} answered from the cache {args.cache}" + (f", {log.missing} not in the cache" if log.missing else ""))
+    for decision in result.links.values():
+        if decision.status is LinkStatus.AMBIGUOUS:
+            listed = "; ".join(f"{c.qid} {c.label} ({c.score:.2f})" for c in decision.candidates if c.type_fit != 0.0)
+            print(f"  review {decision.entity}: {listed}")
+    if not args.online and any(d.status is LinkStatus.NOT_LOOKED_UP for d in result.links.values()):
+        print("  (add --online to ask Wikidata about the actors not looked up)")
+    if args.export:
+        rules = load_datapack(args.data, args.registry).linking
+        rdfio.write_atomic(args.export, write_links_csv(result.links.values(), result.entities, rules, only_review=True))
+        print(f"exported {sum(1 for d in result.links.values() if d.status in NEEDS_REVIEW)} actors and places for review to {args.export}")
+    return EXIT_OK if result.conforms else EXIT_NOT_CONFORMING
+
+
+def _import(args: argparse.Namespace) -> None:
+    pack = load_datapack(args.data, args.registry)
+    today = datetime.now(UTC).date().isoformat()
+    outcome, content = import_reviewed(args.import_csv, args.registry, pack.registry, args.data, today)
+    rdfio.write_atomic(args.registry, content)
+    print(
+        f"imported from {args.import_csv}: {len(outcome.added)} added, {len(outcome.updated)} updated, "
+        f"{len(outcome.unchanged)} unchanged, {len(outcome.skipped)} skipped → {args.registry}"
+    )
+    for reason in outcome.skipped:
+        _error(f"{args.import_csv}: {reason}")
 
 
 # ---------------------------------------------------------------- validate

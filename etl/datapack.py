@@ -19,7 +19,8 @@ from etl.errors import DataPackError
 from etl.model import ArticleRecords, DateValue, Entity, EntityKind, MentionForm
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
-LINKABLE_CONFIDENCE = frozenset({"verified", "corroborated"})
+LINKABLE_CONFIDENCE = frozenset({"verified", "corroborated"})  # marks of the bundled reference that link
+REVIEWED = "reviewed"  # the mark of an ID a person checked and imported into a local registry
 REGISTRY_COLUMNS = ("name", "qid", "type", "label_de", "aliases_de", "country_qid", "evidence", "confidence")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
 
@@ -283,6 +284,23 @@ class MaterielConcept:
 
 
 @dataclass(frozen=True, eq=False)
+class LinkRules:
+    """How an entity without a registry ID is matched to Wikidata (linking.toml, wikidata_classes.tsv)."""
+
+    languages: tuple[str, ...]
+    search_limit: int
+    threshold: float
+    margin: float
+    review_floor: float
+    class_depth: int
+    weights: dict[str, float]
+    instance_of: str
+    subclass_of: str
+    state_property: dict[EntityKind, str]
+    types: dict[EntityKind, tuple[str, ...]]  # the classes that fit each kind, the most telling first
+
+
+@dataclass(frozen=True, eq=False)
 class DataPack:
     root: Path
     registry: Registry
@@ -293,6 +311,7 @@ class DataPack:
     claims: ClaimRules
     materiel: tuple[MaterielConcept, ...]
     roles: RoleRules
+    linking: LinkRules
     compound_heads: tuple[str, ...] = ()
 
     def concept(self, code: str) -> MaterielConcept:
@@ -320,13 +339,21 @@ def known_entities(registry: Registry, records: Iterable[ArticleRecords]) -> Reg
 # ---------------------------------------------------------------- loading
 
 
+def load_datapack(root: Path = DEFAULT_DATA_DIR, local_registry: Path | None = None) -> DataPack:
+    """Read and check a data pack folder and, if given, a local registry file whose rows override
+    or add to the pack's (cached: each pair is read once per process, unless the local file changed)."""
+    local = Path(local_registry).resolve() if local_registry else None
+    stamp = local.stat().st_mtime_ns if local and local.exists() else None
+    return _load_datapack(Path(root), local, stamp)
+
+
 @cache
-def load_datapack(root: Path = DEFAULT_DATA_DIR) -> DataPack:
-    """Read and check a data pack folder (cached: a pack is read once per process)."""
-    root = Path(root)
+def _load_datapack(root: Path, local_registry: Path | None, _stamp: int | None) -> DataPack:
     if not root.is_dir():
         raise DataPackError(f"data pack folder {root} does not exist")
-    registry = _checked("actors.tsv, actors_extra.tsv, entities.toml", lambda: _load_registry(root, _read_toml(root / "entities.toml")))
+    registry = _checked(
+        "actors.tsv, actors_extra.tsv, entities.toml", lambda: _load_registry(root, _read_toml(root / "entities.toml"), local_registry)
+    )
     materiel_cfg = _read_toml(root / "materiel.toml")
     pack = DataPack(
         root=root,
@@ -338,6 +365,7 @@ def load_datapack(root: Path = DEFAULT_DATA_DIR) -> DataPack:
         claims=_checked("claims.toml", lambda: _claim_rules(_read_toml(root / "claims.toml"), registry)),
         materiel=_checked("materiel.toml", lambda: _materiel(materiel_cfg)),
         roles=_checked("roles.toml", lambda: _role_rules(_read_toml(root / "roles.toml"), registry)),
+        linking=_checked("linking.toml, wikidata_classes.tsv", lambda: _link_rules(root)),
         compound_heads=tuple(materiel_cfg.get("compound_heads", [])),
     )
     for code in [*pack.claims.default_direction, *filter(None, [pack.claims.production_materiel])]:
@@ -399,25 +427,34 @@ REGISTRY_FILE = "actors.tsv"
 ADDITIONS_FILE = "actors_extra.tsv"
 
 
-def _registry_rows(root: Path) -> list[tuple[str, int, dict[str, str]]]:
+def _registry_rows(root: Path, local: Path | None) -> list[tuple[str, int, dict[str, str], frozenset[str]]]:
     """The verified reference rows, then the pack's additions, which may not carry Wikidata IDs:
-    an ID enters the graph only from the reference file."""
-    rows = [(REGISTRY_FILE, n, row) for n, row in enumerate(read_registry_rows(root / REGISTRY_FILE), start=2)]
+    an ID enters the graph only from the reference file, or from a local registry a person reviewed.
+    Each row comes with the confidence marks that let its ID link."""
+    rows = [(REGISTRY_FILE, n, row, LINKABLE_CONFIDENCE) for n, row in enumerate(read_registry_rows(root / REGISTRY_FILE), start=2)]
     additions = root / ADDITIONS_FILE
     if additions.exists():
         for number, row in enumerate(read_registry_rows(additions), start=2):
             if row["qid"].strip():
                 raise DataPackError(f"{ADDITIONS_FILE} line {number}: {row['qid']!r}: Wikidata IDs come only from {REGISTRY_FILE}, the verified reference")
-            rows.append((ADDITIONS_FILE, number, row))
+            rows.append((ADDITIONS_FILE, number, row, LINKABLE_CONFIDENCE))
+    if local and local.exists():
+        position = {row["name"]: i for i, (_, _, row, _) in enumerate(rows)}
+        for number, row in enumerate(read_registry_rows(local), start=2):
+            entry = (str(local), number, row, LINKABLE_CONFIDENCE | {REVIEWED})
+            if row["name"] in position:
+                rows[position[row["name"]]] = entry  # a local row replaces the pack's row of that name
+            else:
+                rows.append(entry)
     return rows
 
 
-def _load_registry(root: Path, cfg: dict) -> Registry:
+def _load_registry(root: Path, cfg: dict, local: Path | None = None) -> Registry:
     entities: dict[str, Entity] = {}
     names: dict[str, str] = {}
     by_label: dict[tuple[str, str], str] = {}
     extra_aliases: dict[str, list[str]] = {}
-    for file_name, number, row in _registry_rows(root):
+    for file_name, number, row, linkable in _registry_rows(root, local):
         try:
             kind = EntityKind(row["type"])
         except ValueError:
@@ -440,7 +477,7 @@ def _load_registry(root: Path, cfg: dict) -> Registry:
             name=row["name"],
             label_de=row["label_de"],
             kind=kind,
-            wikidata=qid if qid and confidence in LINKABLE_CONFIDENCE else None,
+            wikidata=qid if qid and confidence in linkable else None,
             state=row["country_qid"].strip() or None,  # a QID for now, resolved below
             aliases=tuple(dict.fromkeys([row["label_de"], *aliases])),
             confidence=confidence,
@@ -659,3 +696,54 @@ def _materiel(cfg: dict) -> tuple[MaterielConcept, ...]:
             )
         )
     return tuple(concepts)
+
+
+CLASSES_FILE = "wikidata_classes.tsv"
+CLASS_COLUMNS = ("name", "id", "evidence", "confidence")
+_WIKIDATA_ID = re.compile(r"^[PQ][1-9][0-9]*$")
+
+
+def _wikidata_terms(path: Path) -> dict[str, str]:
+    """The Wikidata classes and properties linking uses, by English label; only corroborated or
+    verified rows, each with the sources that show the ID and the label together."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t", quoting=csv.QUOTE_NONE)
+            if tuple(reader.fieldnames or ()) != CLASS_COLUMNS:
+                raise DataPackError(f"{path}: expected the columns {', '.join(CLASS_COLUMNS)}, found {reader.fieldnames}")
+            rows = list(reader)
+    except FileNotFoundError:
+        raise DataPackError(f"data pack file {path} is missing") from None
+    terms = {}
+    for row in rows:
+        if not _WIKIDATA_ID.match(row["id"] or ""):
+            raise DataPackError(f"{CLASSES_FILE}: {row['name']!r}: {row['id']!r} is not a Wikidata item or property ID")
+        if row["confidence"] in LINKABLE_CONFIDENCE:
+            terms[row["name"]] = row["id"]
+    return terms
+
+
+def _link_rules(root: Path) -> LinkRules:
+    cfg = _read_toml(root / "linking.toml")
+    terms = _wikidata_terms(root / CLASSES_FILE)
+
+    def term(name: str) -> str:
+        if name not in terms:
+            raise DataPackError(f"linking.toml names {name!r}, which {CLASSES_FILE} does not list as corroborated")
+        return terms[name]
+
+    kinds = {kind.value: kind for kind in EntityKind}
+    weights = {part: float(_require(cfg["weights"], part, "linking.toml [weights]")) for part in ("name", "type", "state")}
+    return LinkRules(
+        languages=tuple(_require(cfg, "languages", "linking.toml")),
+        search_limit=int(cfg.get("search_limit", 7)),
+        threshold=float(_require(cfg, "threshold", "linking.toml")),
+        margin=float(_require(cfg, "margin", "linking.toml")),
+        review_floor=float(_require(cfg, "review_floor", "linking.toml")),
+        class_depth=int(cfg.get("class_depth", 3)),
+        weights=weights,
+        instance_of=term(cfg["properties"]["instance_of"]),
+        subclass_of=term(cfg["properties"]["subclass_of"]),
+        state_property={kinds[kind]: term(name) for kind, name in cfg.get("state_property", {}).items()},
+        types={kinds[kind]: tuple(term(n) for n in names) for kind, names in _require(cfg, "types", "linking.toml").items()},
+    )

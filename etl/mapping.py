@@ -7,8 +7,9 @@ gives the same graph and a fact reported in several articles gets one node.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
@@ -23,6 +24,8 @@ from etl.model import (
     Entity,
     EntityKind,
     Evidence,
+    LinkDecision,
+    LinkStatus,
     Meeting,
     Mention,
     Precision,
@@ -109,28 +112,20 @@ def claim_iri(claim: Claim, article: Article) -> URIRef:
 # ---------------------------------------------------------------- the graphs
 
 
-def map_records(records: Sequence[ArticleRecords], pack: DataPack, vocabulary: Graph) -> MappedGraphs:
-    """The named graph of each article and the registry graph of every entity they use."""
+def map_records(
+    records: Sequence[ArticleRecords], pack: DataPack, vocabulary: Graph, links: Mapping[str, LinkDecision] | None = None
+) -> MappedGraphs:
+    """The named graph of each article and the registry graph of every entity they use, with the
+    Wikidata link of each linked one (the registry's, or one linking found online)."""
     named: dict[URIRef, Graph] = {}
     used: set[str] = set()
     known = known_entities(pack.registry, records).entities
     for record in records:
         graph = _article_graph(record, known)
         named[graph_iri(record.article.key)] = graph
-        used |= _entities_used(record)
-    named[REGISTRY_GRAPH] = _registry_graph(used, known, vocabulary)
+        used |= record.entity_keys()
+    named[REGISTRY_GRAPH] = _registry_graph(used, known, vocabulary, links or {})
     return MappedGraphs(named)
-
-
-def _entities_used(record: ArticleRecords) -> set[str]:
-    used = {m.entity for m in record.mentions}
-    for meeting in record.meetings:
-        used.update(meeting.participants)
-        if meeting.place:
-            used.add(meeting.place)
-    for claim in record.claims:
-        used.update(filter(None, (claim.claimant, claim.supplier, claim.recipient)))
-    return used
 
 
 def _article_graph(record: ArticleRecords, known: dict[str, Entity]) -> Graph:
@@ -265,12 +260,12 @@ def _add_claim(graph: Graph, claim: Claim, article: Article, article_node: URIRe
 # ---------------------------------------------------------------- the registry graph
 
 
-def _registry_graph(used: Iterable[str], known: dict[str, Entity], vocabulary: Graph) -> Graph:
+def _registry_graph(used: Iterable[str], known: dict[str, Entity], vocabulary: Graph, links: Mapping[str, LinkDecision]) -> Graph:
     graph = Graph()
     keys = set(used)
     keys |= {known[k].state for k in list(keys) if known[k].state}
     for key in sorted(keys):
-        _describe(graph, known[key])
+        _describe(graph, known[key], links.get(key))
     for concept in set(vocabulary.subjects(RDF.type, SKOS.Concept)) | set(vocabulary.subjects(RDF.type, SKOS.ConceptScheme)):
         for predicate, value in vocabulary.predicate_objects(concept):
             if predicate in _CONCEPT_PREDICATES:
@@ -278,7 +273,7 @@ def _registry_graph(used: Iterable[str], known: dict[str, Entity], vocabulary: G
     return graph
 
 
-def _describe(graph: Graph, entity: Entity) -> None:
+def _describe(graph: Graph, entity: Entity, link: LinkDecision | None) -> None:
     node = entity_iri(entity.key)
     graph.add((node, RDF.type, _CLASS[entity.kind]))
     graph.add((node, RDFS.label, Literal(entity.name, lang="en")))
@@ -286,6 +281,11 @@ def _describe(graph: Graph, entity: Entity) -> None:
     if entity.wikidata:
         graph.add((node, OWL.sameAs, WD[entity.wikidata]))
         graph.add((node, NKG.linkConfidence, Literal(entity.confidence)))
+    elif link and link.status is LinkStatus.ONLINE:
+        graph.add((node, OWL.sameAs, WD[link.qid]))
+        graph.add((node, NKG.linkConfidence, Literal(link.confidence)))
+        graph.add((node, NKG.linkScore, Literal(Decimal(f"{link.score:.3f}"), datatype=XSD.decimal)))
+        graph.add((node, NKG.linkedOn, Literal(link.date, datatype=XSD.date)))
     if entity.state and entity.state != entity.key:
         graph.add((node, NKG.belongsToState, entity_iri(entity.state)))
     if entity.role:

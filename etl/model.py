@@ -344,3 +344,55 @@ class ArticleRecords:
     meetings: tuple[Meeting, ...]
     claims: tuple[Claim, ...]
     entities: tuple[Entity, ...] = field(default=())  # persons the registry does not know
+
+    def entity_keys(self) -> set[str]:
+        """Every registry or article entity this article's facts use."""
+        used = {m.entity for m in self.mentions}
+        for meeting in self.meetings:
+            used.update(meeting.participants)
+            if meeting.place:
+                used.add(meeting.place)
+        for claim in self.claims:
+            used.update(filter(None, (claim.claimant, claim.supplier, claim.recipient)))
+        return used
+
+
+# ---------------------------------------------------------------- links to Wikidata
+
+
+class LinkStatus(StrEnum):
+    REGISTRY = "registry"  # the registry carries a verified, corroborated or reviewed ID
+    ONLINE = "online"  # one clear Wikidata candidate above the threshold
+    AMBIGUOUS = "ambiguous"  # several plausible candidates: listed for review, never guessed
+    NO_MATCH = "no-match"  # Wikidata has no plausible candidate
+    NOT_LOOKED_UP = "not-looked-up"  # offline, and the cache has no answer
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A Wikidata item considered for an actor, with the parts of its score."""
+
+    qid: str
+    label: str
+    description: str
+    score: float
+    name: float
+    type_fit: float | None  # 1 fits, 0 another type, None: Wikidata gives no type
+    state_fit: float | None  # 1 the actor's state, 0 another state, None: unknown or not applicable
+
+
+@dataclass(frozen=True, slots=True)
+class LinkDecision:
+    """What linking decided for one actor: the Wikidata ID (if any), how, with which score, on which day."""
+
+    entity: str
+    status: LinkStatus
+    qid: str | None = None
+    confidence: str | None = None  # verified, corroborated, reviewed (registry) or online
+    score: float | None = None
+    date: str | None = None  # the day Wikidata's answers were fetched
+    candidates: tuple[Candidate, ...] = ()
+
+    @property
+    def linked(self) -> bool:
+        return self.qid is not None

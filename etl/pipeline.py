@@ -11,16 +11,20 @@ from rdflib import Graph
 
 from etl import rdfio, resources
 from etl.coref import corefer
-from etl.datapack import DEFAULT_DATA_DIR, DataPack, load_datapack
+from etl.datapack import DEFAULT_DATA_DIR, DataPack, Registry, known_entities, load_datapack
 from etl.extract import extract
+from etl.linking import link_entities
 from etl.mapping import MappedGraphs, graph_iri, map_records
-from etl.model import ArticleRecords
+from etl.model import ArticleRecords, LinkDecision
+from etl.review import write_links_csv
 from etl.sources import DEFAULT_MAX_BYTES, Skipped, read_sources
 from etl.validate import ValidationReport, validate_graph
+from etl.wikidata import CACHE_FILE, WIKIDATA_API, AnswerCache, RequestLog, WikidataClient
 
 GRAPH_TTL = "graph.ttl"
 GRAPH_TRIG = "graph.trig"
 VALIDATION_TTL = "validation.ttl"
+LINKS_CSV = "links.csv"
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,12 @@ class RunConfig:
     out_dir: Path
     data_dir: Path = DEFAULT_DATA_DIR
     max_bytes: int = DEFAULT_MAX_BYTES
+    local_registry: Path | None = None  # reviewed IDs that override the pack's registry
+    cache_dir: Path | None = None  # Wikidata's answers; None: link from the registry only
+    online: bool = False  # ask Wikidata for what the cache does not hold
+    wikidata_api: str = WIKIDATA_API
+    contact: str | None = None  # for the User-Agent sent to Wikidata
+    maxlag: int = 5
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,9 @@ class RunResult:
     named_graphs: int = 0
     report: ValidationReport | None = None
     written: list[Path] = field(default_factory=list)
+    links: dict[str, LinkDecision] = field(default_factory=dict)
+    entities: Registry | None = None  # the registry with the persons the articles introduce
+    requests: RequestLog = field(default_factory=RequestLog)
 
     @property
     def conforms(self) -> bool:
@@ -71,18 +84,21 @@ class Vocabulary:
 
 def extract_corpus(config: RunConfig) -> tuple[list[ArticleRecords], list[Skipped]]:
     """Read and extract the inputs (no graph): the records, and what was skipped and why."""
-    return _extract_all(config, load_datapack(config.data_dir))
+    return _extract_all(config, load_datapack(config.data_dir, config.local_registry))
 
 
 def run(config: RunConfig) -> RunResult:
-    """Read, extract, map and validate the inputs; write the graph only if it conforms."""
-    pack = load_datapack(config.data_dir)
+    """Read, extract, link, map and validate the inputs; write the graph only if it conforms."""
+    pack = load_datapack(config.data_dir, config.local_registry)
     vocabulary = Vocabulary.load()
     records, skipped = _extract_all(config, pack)
     result = RunResult(skipped=skipped)
     if not records:
         return result
-    mapped = map_records(corefer(records, pack.registry), pack, vocabulary.ontology)
+    merged = corefer(records, pack.registry)
+    result.entities = known_entities(pack.registry, merged)
+    result.links, result.requests = _link(merged, result.entities, pack, config)
+    mapped = map_records(merged, pack, vocabulary.ontology, result.links)
     union = mapped.union()
     result.triples = len(union)
     result.named_graphs = len(mapped.named)
@@ -95,8 +111,22 @@ def run(config: RunConfig) -> RunResult:
     if result.report.conforms:
         rdfio.write_atomic(out / GRAPH_TRIG, rdfio.trig_bytes(mapped.items()))
         rdfio.write_atomic(out / GRAPH_TTL, rdfio.turtle_bytes(union))
-        result.written += [out / GRAPH_TRIG, out / GRAPH_TTL]
+        rdfio.write_atomic(out / LINKS_CSV, write_links_csv(result.links.values(), result.entities, pack.linking))
+        result.written += [out / GRAPH_TRIG, out / GRAPH_TTL, out / LINKS_CSV]
     return result
+
+
+def _link(records: list[ArticleRecords], known: Registry, pack: DataPack, config: RunConfig) -> tuple[dict[str, LinkDecision], RequestLog]:
+    """Link every entity the graph uses: from the registry, then the answer cache, then (online) Wikidata."""
+    used = [known.get(key) for key in sorted(set().union(*(r.entity_keys() for r in records)))]
+    if config.cache_dir is None or not (config.online or (Path(config.cache_dir) / CACHE_FILE).exists()):
+        return link_entities(used, known, pack.linking, None), RequestLog()  # nothing to ask, nothing cached
+    cache = AnswerCache(Path(config.cache_dir))
+    try:
+        client = WikidataClient(cache, online=config.online, api=config.wikidata_api, contact=config.contact, maxlag=config.maxlag)
+        return link_entities(used, known, pack.linking, client), client.log
+    finally:
+        cache.close()
 
 
 def _extract_all(config: RunConfig, pack: DataPack) -> tuple[list[ArticleRecords], list[Skipped]]:

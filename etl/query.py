@@ -22,7 +22,7 @@ class QueryResult:
 
 
 def bundled_queries() -> dict[str, Path]:
-    """The competency queries shipped with newskg, by name (articles, actors, meetings, claims)."""
+    """The competency queries shipped with newskg, by name (articles, actors, meetings, claims, claims-by-state)."""
     return {path.stem: path for path in sorted(resources.queries_dir().glob("*.rq"))}
 
 

@@ -54,6 +54,8 @@ class NKG(DefinedNamespace):
     mentionForm: URIRef
     belongsToState: URIRef
     linkConfidence: URIRef
+    linkScore: URIRef
+    linkedOn: URIRef
     role: URIRef
     # meetings
     participant: URIRef

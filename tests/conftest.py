@@ -15,6 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "articles"
 
 
+@pytest.fixture(autouse=True)
+def private_newskg_home(tmp_path_factory, monkeypatch):
+    """The CLI keeps its Wikidata cache and local registry under $NEWSKG_HOME: never the checkout's."""
+    monkeypatch.setenv("NEWSKG_HOME", str(tmp_path_factory.mktemp("newskg-home")))
+    monkeypatch.delenv("NEWSKG_WIKIDATA_API", raising=False)
+    monkeypatch.delenv("NEWSKG_CONTACT", raising=False)
+
+
 @pytest.fixture(scope="session")
 def pack():
     return load_datapack()

@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -137,4 +138,53 @@ def test_a_registry_that_is_not_utf8_is_named(tmp_path):
     target = _copy_pack(tmp_path)
     (target / "actors_extra.tsv").write_bytes((target / "actors_extra.tsv").read_bytes().replace("Michail".encode(), "Mich\xe4il".encode("latin-1"), 1))
     with pytest.raises(DataPackError, match="actors_extra.tsv: not UTF-8 text"):
+        load_datapack(target)
+
+
+LOCAL_HEADER = "name\tqid\ttype\tlabel_de\taliases_de\tcountry_qid\tevidence\tconfidence\n"
+
+
+def test_a_local_registry_overrides_the_pack_and_adds_entities(tmp_path):
+    local = tmp_path / "registry.tsv"
+    local.write_text(
+        LOCAL_HEADER
+        + "Mikhail Mishustin\tQ32024\tPerson\tMichail Mischustin\tMischustin\tQ159\treviewed: test\treviewed\n"
+        + "Jane Newcomer\tQ7747\tPerson\tJane Newcomer\tJane Newcomer\tQ30\treviewed: test\treviewed\n",
+        encoding="utf-8",
+    )  # IDs from the reference, put on the wrong people: only the mechanics are tested here
+    registry = load_datapack(DEFAULT_DATA_DIR, local).registry
+    mishustin = registry.by_name("Mikhail Mishustin")
+    assert (mishustin.wikidata, mishustin.confidence) == ("Q32024", "reviewed")
+    newcomer = registry.by_name("Jane Newcomer")
+    assert newcomer.state == "united-states" and newcomer.wikidata == "Q7747"
+    assert load_datapack().registry.by_name("Mikhail Mishustin").wikidata is None  # the bundled pack is untouched
+
+
+def test_a_local_id_without_a_review_mark_does_not_link(tmp_path):
+    local = tmp_path / "registry.tsv"
+    local.write_text(LOCAL_HEADER + "Mikhail Mishustin\tQ32024\tPerson\tMichail Mischustin\tMischustin\tQ159\ta guess\tunverified\n", encoding="utf-8")
+    assert load_datapack(DEFAULT_DATA_DIR, local).registry.by_name("Mikhail Mishustin").wikidata is None
+
+
+def test_a_changed_local_registry_is_read_again(tmp_path):
+    local = tmp_path / "registry.tsv"
+    local.write_text(LOCAL_HEADER, encoding="utf-8")
+    assert load_datapack(DEFAULT_DATA_DIR, local).registry.by_name("Mikhail Mishustin").wikidata is None
+    local.write_text(LOCAL_HEADER + "Mikhail Mishustin\tQ32024\tPerson\tMichail Mischustin\tMischustin\tQ159\treviewed: test\treviewed\n", encoding="utf-8")
+    os.utime(local, ns=(local.stat().st_atime_ns, local.stat().st_mtime_ns + 10**9))
+    assert load_datapack(DEFAULT_DATA_DIR, local).registry.by_name("Mikhail Mishustin").wikidata == "Q32024"
+
+
+def test_linking_rules_resolve_class_names_to_corroborated_ids(pack):
+    rules = pack.linking
+    assert rules.instance_of == "P31" and rules.subclass_of == "P279"
+    assert rules.types[EntityKind.PERSON] == ("Q5",)
+    assert rules.state_property[EntityKind.PERSON] == "P27"
+    assert 0 < rules.review_floor < rules.threshold <= 1 and rules.margin > 0
+
+
+def test_linking_rules_refuse_a_class_without_sources(tmp_path):
+    target = _copy_pack(tmp_path)
+    _edit(target, "linking.toml", 'Person = ["human"]', 'Person = ["human", "hominid"]')
+    with pytest.raises(DataPackError, match="linking.toml names 'hominid', which wikidata_classes.tsv does not list as corroborated"):
         load_datapack(target)

@@ -112,3 +112,17 @@ def test_every_evidence_span_of_every_fact_is_the_exact_text_of_the_file(sample_
     assert len(rows) >= 250 and len(texts) == 5
     kinds = run_query("PREFIX nkg: <https://w3id.org/newskg/ns#> SELECT DISTINCT ?kind WHERE { ?fact nkg:hasEvidence ?e ; a ?kind }", out / "graph.ttl").rows
     assert {kind.value.rsplit("#", 1)[1] for (kind,) in kinds} >= {"Mention", "Meeting", "ArmsTransferClaim"}
+
+
+def test_claims_add_up_by_state(sample_output):
+    variables, rows = _rows(sample_output, "claims-by-state")
+    assert variables[:5] == ("supplierState", "recipientState", "stance", "claims", "articles")
+    by_pair = {}
+    for r in rows:
+        pair = (_value(r["supplierState"]), _value(r["recipientState"]))
+        by_pair[pair] = by_pair.get(pair, 0) + int(_value(r["claims"]))
+    assert by_pair[("North Korea", "Russia")] > by_pair[("Russia", "North Korea")] > 0
+    nk_to_russia = [r for r in rows if _value(r["supplierState"]) == "North Korea" and _value(r["recipientState"]) == "Russia"]
+    assert {_value(r["supplierStateWikidata"]) for r in nk_to_russia} == {"http://www.wikidata.org/entity/Q423"}
+    _, claims = _rows(sample_output, "claims")
+    assert sum(by_pair.values()) == len({_value(r["claim"]) for r in claims})
