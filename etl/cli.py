@@ -25,7 +25,7 @@ from etl.query import read_query, run_query, show
 from etl.review import NEEDS_REVIEW, ReviewFileError, import_reviewed, write_links_csv
 from etl.sources import DEFAULT_MAX_BYTES
 from etl.validate import validate_graph
-from etl.wikidata import WIKIDATA_API, WikidataError
+from etl.wikidata import WIKIDATA_API
 
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
@@ -179,7 +179,11 @@ def _error(message: str) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    result = run(_run_config(args))
+    return _reported(run(_run_config(args)), args)
+
+
+def _reported(result: RunResult, args: argparse.Namespace) -> int:
+    """Print what a run skipped and its summary; the exit code it earns."""
     for skipped in result.skipped:
         _error(f"skipped {skipped}")
     if not result.articles:
@@ -238,17 +242,10 @@ def _link_counts(result: RunResult) -> str:
 def _link(args: argparse.Namespace) -> int:
     if args.import_csv:
         _import(args)
-    try:
-        result = run(_run_config(args, online=args.online))
-    except WikidataError as err:
-        _error(str(err))
-        return EXIT_RUNTIME
-    for skipped in result.skipped:
-        _error(f"skipped {skipped}")
-    if not result.articles:
-        _error("no article could be read from " + ", ".join(args.inputs))
-        return EXIT_USAGE
-    print(_run_summary(result))
+    result = run(_run_config(args, online=args.online))  # a WikidataError ends in exit 3, naming the endpoint
+    code = _reported(result, args)
+    if code == EXIT_USAGE:
+        return code
     log = result.requests
     print(f"wikidata: {log.sent} requests sent, {log.from_cache} answered from the cache {args.cache}" + (f", {log.missing} not in the cache" if log.missing else ""))
     for decision in result.links.values():
@@ -261,7 +258,7 @@ def _link(args: argparse.Namespace) -> int:
         rules = load_datapack(args.data, args.registry).linking
         rdfio.write_atomic(args.export, write_links_csv(result.links.values(), result.entities, rules, only_review=True))
         print(f"exported {sum(1 for d in result.links.values() if d.status in NEEDS_REVIEW)} actors and places for review to {args.export}")
-    return EXIT_OK if result.conforms else EXIT_NOT_CONFORMING
+    return code
 
 
 def _import(args: argparse.Namespace) -> None:

@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from wikidata_fake import FakeWikidata
 
 from etl.datapack import load_datapack
 from etl.extract import extract
@@ -21,6 +22,13 @@ def private_newskg_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("NEWSKG_HOME", str(tmp_path_factory.mktemp("newskg-home")))
     monkeypatch.delenv("NEWSKG_WIKIDATA_API", raising=False)
     monkeypatch.delenv("NEWSKG_CONTACT", raising=False)
+
+
+@pytest.fixture
+def fake():
+    """The local stand-in for Wikidata's API (tests/wikidata_fake.py), on a free loopback port."""
+    with FakeWikidata() as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

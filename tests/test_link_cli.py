@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, XSD
-from wikidata_fake import FakeWikidata, Fault, too_many_requests
+from wikidata_fake import Fault, too_many_requests
 
 from etl.cli import main
 from etl.datapack import DEFAULT_DATA_DIR, read_registry_rows
@@ -20,12 +20,6 @@ ARTICLE = (
     "zusammengetroffen. Thema war nach Angaben der Staatsagentur KCNA auch die Lage auf der Krim.\n"
 )
 SHOIGU, CRIMEA = ID["entity/sergei-shoigu"], ID["entity/crimea"]
-
-
-@pytest.fixture
-def fake():
-    with FakeWikidata() as server:
-        yield server
 
 
 @pytest.fixture

@@ -3,17 +3,10 @@
 from dataclasses import replace
 
 import pytest
-from wikidata_fake import FakeWikidata
 
 from etl.linking import link_entities, normalized
 from etl.model import Entity, EntityKind, LinkStatus
 from etl.wikidata import AnswerCache, WikidataClient
-
-
-@pytest.fixture
-def fake():
-    with FakeWikidata() as server:
-        yield server
 
 
 @pytest.fixture

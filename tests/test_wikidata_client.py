@@ -3,15 +3,9 @@
 import socket
 
 import pytest
-from wikidata_fake import FakeWikidata, Fault, maxlag, too_many_requests
+from wikidata_fake import Fault, maxlag, too_many_requests
 
 from etl.wikidata import AnswerCache, WikidataClient, WikidataError, request_key
-
-
-@pytest.fixture
-def fake():
-    with FakeWikidata() as server:
-        yield server
 
 
 @pytest.fixture
