@@ -8,6 +8,7 @@ import io
 import json
 import os
 import sys
+import tempfile
 import traceback
 from collections import Counter
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from tabulate import tabulate
 
 from etl import rdfio
 from etl.datapack import DEFAULT_DATA_DIR, load_datapack
-from etl.errors import GraphInputError, NewskgError, QueryError
+from etl.errors import DataPackError, GraphInputError, NewskgError, QueryError
 from etl.evaluate import GoldError, evaluate, load_gold
 from etl.model import LinkStatus
 from etl.pipeline import GRAPH_TTL, RunConfig, RunResult, Vocabulary, extract_corpus, run
@@ -50,6 +51,8 @@ def _add_linking_options(command: argparse.ArgumentParser) -> None:
                          help=f"local registry of reviewed Wikidata IDs that overrides the bundled one (default: {home / 'registry.tsv'})")
     command.add_argument("--cache", type=Path, default=home / "cache",
                          help=f"folder of cached Wikidata answers (default: {home / 'cache'}; NEWSKG_HOME moves both)")
+    command.add_argument("--api", default=os.environ.get("NEWSKG_WIKIDATA_API") or WIKIDATA_API, metavar="URL",
+                         help=f"the MediaWiki API whose answers count, asked with link --online (default: $NEWSKG_WIKIDATA_API or {WIKIDATA_API})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,7 +104,6 @@ def build_parser() -> argparse.ArgumentParser:
     link_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="domain data pack folder (default: the bundled one)")
     link_cmd.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=f"skip files larger than this (default: {DEFAULT_MAX_BYTES})")
     _add_linking_options(link_cmd)
-    link_cmd.add_argument("--api", default=os.environ.get("NEWSKG_WIKIDATA_API", WIKIDATA_API), help=f"the MediaWiki API to ask (default: {WIKIDATA_API})")
     link_cmd.add_argument("--contact", default=os.environ.get("NEWSKG_CONTACT"),
                           help="your e-mail or URL, sent in the User-Agent as Wikimedia asks (default: $NEWSKG_CONTACT)")
     link_cmd.add_argument("--maxlag", type=int, default=5, metavar="SECONDS",
@@ -196,7 +198,7 @@ def _reported(result: RunResult, args: argparse.Namespace) -> int:
 def _run_config(args: argparse.Namespace, *, online: bool = False) -> RunConfig:
     return RunConfig(
         tuple(args.inputs), args.out, args.data, args.max_bytes, local_registry=args.registry, cache_dir=args.cache, online=online,
-        wikidata_api=getattr(args, "api", WIKIDATA_API), contact=getattr(args, "contact", None), maxlag=getattr(args, "maxlag", 5),
+        wikidata_api=args.api, contact=getattr(args, "contact", None), maxlag=getattr(args, "maxlag", 5),
     )
 
 
@@ -265,13 +267,27 @@ def _import(args: argparse.Namespace) -> None:
     pack = load_datapack(args.data, args.registry)
     today = datetime.now(UTC).date().isoformat()
     outcome, content = import_reviewed(args.import_csv, args.registry, pack.registry, args.data, today)
-    rdfio.write_atomic(args.registry, content)
+    if outcome.added or outcome.updated:
+        _check_registry(content, args)
+        rdfio.write_atomic(args.registry, content)
     print(
         f"imported from {args.import_csv}: {len(outcome.added)} added, {len(outcome.updated)} updated, "
         f"{len(outcome.unchanged)} unchanged, {len(outcome.skipped)} skipped → {args.registry}"
     )
     for reason in outcome.skipped:
         _error(f"{args.import_csv}: {reason}")
+
+
+def _check_registry(content: bytes, args: argparse.Namespace) -> None:
+    """Load the pack with the new local registry before it replaces the old one: a row that would
+    break every later run is refused here, naming the file it came from."""
+    with tempfile.TemporaryDirectory() as folder:
+        trial = Path(folder) / "registry.tsv"
+        trial.write_bytes(content)
+        try:
+            load_datapack(args.data, trial)
+        except DataPackError as err:
+            raise ReviewFileError(f"{args.import_csv}: the reviewed rows do not fit the registry ({err}); {args.registry} left as it was") from None
 
 
 # ---------------------------------------------------------------- validate

@@ -343,12 +343,12 @@ def load_datapack(root: Path = DEFAULT_DATA_DIR, local_registry: Path | None = N
     """Read and check a data pack folder and, if given, a local registry file whose rows override
     or add to the pack's (cached: each pair is read once per process, unless the local file changed)."""
     local = Path(local_registry).resolve() if local_registry else None
-    stamp = local.stat().st_mtime_ns if local and local.exists() else None
+    stamp = (local.stat().st_mtime_ns, local.stat().st_size) if local and local.exists() else None
     return _load_datapack(Path(root), local, stamp)
 
 
 @cache
-def _load_datapack(root: Path, local_registry: Path | None, _stamp: int | None) -> DataPack:
+def _load_datapack(root: Path, local_registry: Path | None, _stamp: tuple[int, int] | None) -> DataPack:
     if not root.is_dir():
         raise DataPackError(f"data pack folder {root} does not exist")
     registry = _checked(
@@ -441,7 +441,7 @@ def _registry_rows(root: Path, local: Path | None) -> list[tuple[str, int, dict[
     if local and local.exists():
         position = {row["name"]: i for i, (_, _, row, _) in enumerate(rows)}
         for number, row in enumerate(read_registry_rows(local), start=2):
-            entry = (str(local), number, row, LINKABLE_CONFIDENCE | {REVIEWED})
+            entry = (str(local), number, row, frozenset({REVIEWED}))  # a local ID links only when a person reviewed it
             if row["name"] in position:
                 rows[position[row["name"]]] = entry  # a local row replaces the pack's row of that name
             else:
@@ -703,7 +703,7 @@ CLASS_COLUMNS = ("name", "id", "evidence", "confidence")
 _WIKIDATA_ID = re.compile(r"^[PQ][1-9][0-9]*$")
 
 
-def _wikidata_terms(path: Path) -> dict[str, str]:
+def wikidata_terms(path: Path) -> dict[str, str]:
     """The Wikidata classes and properties linking uses, by English label; only corroborated or
     verified rows, each with the sources that show the ID and the label together."""
     try:
@@ -725,7 +725,7 @@ def _wikidata_terms(path: Path) -> dict[str, str]:
 
 def _link_rules(root: Path) -> LinkRules:
     cfg = _read_toml(root / "linking.toml")
-    terms = _wikidata_terms(root / CLASSES_FILE)
+    terms = wikidata_terms(root / CLASSES_FILE)
 
     def term(name: str) -> str:
         if name not in terms:
@@ -734,7 +734,7 @@ def _link_rules(root: Path) -> LinkRules:
 
     kinds = {kind.value: kind for kind in EntityKind}
     weights = {part: float(_require(cfg["weights"], part, "linking.toml [weights]")) for part in ("name", "type", "state")}
-    return LinkRules(
+    rules = LinkRules(
         languages=tuple(_require(cfg, "languages", "linking.toml")),
         search_limit=int(cfg.get("search_limit", 7)),
         threshold=float(_require(cfg, "threshold", "linking.toml")),
@@ -747,3 +747,8 @@ def _link_rules(root: Path) -> LinkRules:
         state_property={kinds[kind]: term(name) for kind, name in cfg.get("state_property", {}).items()},
         types={kinds[kind]: tuple(term(n) for n in names) for kind, names in _require(cfg, "types", "linking.toml").items()},
     )
+    if not 0 < rules.review_floor <= rules.threshold <= 1 or not 0 < rules.margin < 1:
+        raise DataPackError("linking.toml: expected 0 < review_floor <= threshold <= 1 and 0 < margin < 1")
+    if min(weights.values()) <= 0 or not set(rules.languages) <= {"de", "en"} or not rules.languages:
+        raise DataPackError("linking.toml: expected positive weights and languages among de, en (the names the registry has)")
+    return rules

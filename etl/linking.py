@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Protocol
 
 from rapidfuzz import fuzz
@@ -42,7 +43,23 @@ def link_entities(entities: Iterable[Entity], registry: Registry, rules: LinkRul
             decisions[entity.key] = LinkDecision(entity.key, LinkStatus.NOT_LOOKED_UP)
         else:
             decisions[entity.key] = _look_up(entity, registry, rules, lookup)
-    return decisions
+    return _one_entity_per_item(decisions, registry)
+
+
+def _one_entity_per_item(decisions: dict[str, LinkDecision], registry: Registry) -> dict[str, LinkDecision]:
+    """An item a registry entity already stands for, or that two lookups found, links nobody online:
+    two nodes `owl:sameAs` one item would merge two actors in the user's graph."""
+    taken = {e.wikidata for e in registry.entities.values() if e.wikidata}
+    found: dict[str, int] = {}
+    for decision in decisions.values():
+        if decision.status is LinkStatus.ONLINE:
+            found[decision.qid] = found.get(decision.qid, 0) + 1
+    return {
+        key: replace(d, status=LinkStatus.AMBIGUOUS, qid=None, confidence=None, score=None)
+        if d.status is LinkStatus.ONLINE and (d.qid in taken or found[d.qid] > 1)
+        else d
+        for key, d in decisions.items()
+    }
 
 
 # ---------------------------------------------------------------- one lookup
@@ -50,9 +67,12 @@ def link_entities(entities: Iterable[Entity], registry: Registry, rules: LinkRul
 
 def _look_up(entity: Entity, registry: Registry, rules: LinkRules, lookup: Lookup) -> LinkDecision:
     not_looked_up = LinkDecision(entity.key, LinkStatus.NOT_LOOKED_UP)
+    searches = _searches(entity, rules)
+    if not searches:
+        return not_looked_up
     hits: dict[str, SearchHit] = {}
     days: list[str] = []
-    for text, language in _searches(entity, rules):
+    for text, language in searches:
         answer = lookup.search(text, language, rules.search_limit)
         if answer is None:
             return not_looked_up
@@ -65,14 +85,15 @@ def _look_up(entity: Entity, registry: Registry, rules: LinkRules, lookup: Looku
     answer = lookup.items(hits, rules.languages)
     if answer is None:
         return not_looked_up
-    items, day = answer
+    found, day = answer
     days.append(day)
+    items = {item.qid: (item, hits.get(asked) or hits.get(item.qid)) for asked, item in sorted(found.items())}  # redirects: one per item
     expected = frozenset(rules.types.get(entity.kind, ()))
-    classes = _class_ancestors([items[q] for q in sorted(items)], expected, rules, lookup, days)
+    classes = _class_ancestors([item for item, _ in items.values()], expected, rules, lookup, days)
     if classes is None:
         return not_looked_up
     state_qid = _state_qid(entity, registry)
-    candidates = [_candidate(entity, items[q], hits[q], classes, expected, state_qid, rules) for q in sorted(items)]
+    candidates = [_candidate(entity, item, hit, classes, expected, state_qid, rules) for item, hit in items.values()]
     return _decide(entity.key, candidates, rules, max(days))
 
 
@@ -116,16 +137,16 @@ def _class_ancestors(
 
 
 def _candidate(
-    entity: Entity, item: Item, hit: SearchHit, classes: dict[str, frozenset[str]], expected: frozenset[str], state_qid: str | None, rules: LinkRules
+    entity: Entity, item: Item, hit: SearchHit | None, classes: dict[str, frozenset[str]], expected: frozenset[str], state_qid: str | None, rules: LinkRules
 ) -> Candidate:
-    name = _name_score(_entity_names(entity), item.names(rules.languages) or [hit.label])
+    name = _name_score(_entity_names(entity), item.names(rules.languages) or ([hit.label] if hit else []))
     type_fit = None if not classes[item.qid] else float(bool(classes[item.qid] & expected))
     state_fit = _state_fit(entity, item, state_qid, rules)
     parts = [(rules.weights["name"], name), (rules.weights["type"], type_fit), (rules.weights["state"], state_fit)]
     known = [(w, v) for w, v in parts if v is not None]
     score = sum(w * v for w, v in known) / sum(w for w, _ in known)
-    label = next((item.labels[lang] for lang in rules.languages if lang in item.labels), hit.label)
-    description = next((item.descriptions[lang] for lang in rules.languages if lang in item.descriptions), hit.description)
+    label = next((item.labels[lang] for lang in rules.languages if lang in item.labels), hit.label if hit else item.qid)
+    description = next((item.descriptions[lang] for lang in rules.languages if lang in item.descriptions), hit.description if hit else "")
     return Candidate(item.qid, label, description, round(score, 3), round(name, 3), type_fit, state_fit)
 
 
@@ -168,7 +189,7 @@ def _decide(key: str, candidates: list[Candidate], rules: LinkRules, day: str) -
     mismatched = sorted((c for c in candidates if c.type_fit == 0.0), key=rank)
     listed = tuple([c for c in fitting if c.score >= rules.review_floor][:MAX_LISTED] + mismatched[:2])
     clear = len(fitting) == 1 or (len(fitting) > 1 and fitting[0].score - fitting[1].score >= rules.margin)
-    if clear and fitting[0].type_fit == 1.0 and fitting[0].score >= rules.threshold:
+    if clear and fitting[0].type_fit == 1.0 and fitting[0].name == 1.0 and fitting[0].score >= rules.threshold:
         winner = fitting[0]
         return LinkDecision(key, LinkStatus.ONLINE, winner.qid, "online", winner.score, day, listed)
     if any(c.score >= rules.review_floor for c in fitting):

@@ -118,13 +118,18 @@ def run(config: RunConfig) -> RunResult:
 
 def _link(records: list[ArticleRecords], known: Registry, pack: DataPack, config: RunConfig) -> tuple[dict[str, LinkDecision], RequestLog]:
     """Link every entity the graph uses: from the registry, then the answer cache, then (online) Wikidata."""
-    used = [known.get(key) for key in sorted(set().union(*(r.entity_keys() for r in records)))]
+    keys = set().union(*(r.entity_keys() for r in records))
+    keys |= {known.get(key).state for key in keys if known.get(key).state}  # the graph describes their states too
+    used = [known.get(key) for key in sorted(keys)]
     if config.cache_dir is None or not (config.online or (Path(config.cache_dir) / CACHE_FILE).exists()):
         return link_entities(used, known, pack.linking, None), RequestLog()  # nothing to ask, nothing cached
     cache = AnswerCache(Path(config.cache_dir))
     try:
         client = WikidataClient(cache, online=config.online, api=config.wikidata_api, contact=config.contact, maxlag=config.maxlag)
-        return link_entities(used, known, pack.linking, client), client.log
+        try:
+            return link_entities(used, known, pack.linking, client), client.log
+        finally:
+            client.close()
     finally:
         cache.close()
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import requests
 
@@ -74,9 +75,17 @@ class AnswerCache:
         self._db.close()
 
 
-def request_key(params: Mapping[str, str]) -> str:
-    """The cache key of a request: its parameters in order, less the ones that do not change the answer."""
-    return "&".join(f"{k}={params[k]}" for k in sorted(params) if k not in ("maxlag", "format", "formatversion"))
+def request_key(api: str, params: Mapping[str, str]) -> str:
+    """The cache key of a request: the API it went to and its parameters in order, less the ones
+    that do not change the answer (a test server's answers never pass for Wikidata's)."""
+    kept = sorted((k, v) for k, v in params.items() if k not in ("maxlag", "format", "formatversion"))
+    return f"{api}?{urlencode(kept)}"
+
+
+def shown(url: str) -> str:
+    """A URL fit for messages: without any user name or password in it."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else ""))) if parts.hostname else url
 
 
 # ---------------------------------------------------------------- answers
@@ -163,6 +172,7 @@ class WikidataClient:
         self.backoff = backoff
         self.max_wait = max_wait
         self.session = session or requests.Session()
+        self.session.trust_env = False  # no ~/.netrc credentials or proxies sent to whatever --api names
         self.session.headers["User-Agent"] = user_agent(contact)
         self.session.headers["Accept"] = "application/json"
         self._sleep = sleep
@@ -212,7 +222,7 @@ class WikidataClient:
     # -- one request, from the cache or the API
 
     def _ask(self, params: dict[str, str]) -> Answer | None:
-        key = request_key(params)
+        key = request_key(self.api, params)
         cached = self.cache.get(key)
         if cached is not None:
             self.log.from_cache += 1
@@ -229,6 +239,7 @@ class WikidataClient:
         return Answer(body, fetched)
 
     def _fetch(self, params: dict[str, str]) -> dict:
+        api = shown(self.api)
         what = f"{params['action']} ({params.get('search') or params.get('ids', '')})"
         last, delay = "", 0.0
         for attempt in range(self.attempts):
@@ -237,27 +248,32 @@ class WikidataClient:
             self.log.sent += 1
             try:
                 response = self.session.get(self.api, params=params, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as err:
-                last, delay = f"{type(err).__name__}: {err}", self._backoff(attempt)
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as err:
+                last, delay = type(err).__name__, self._backoff(attempt)
                 continue
+            except requests.RequestException as err:
+                raise WikidataError(f"{api}: {what}: {type(err).__name__}") from None
             if response.status_code == 429 or response.status_code >= 500:
-                last, delay = f"HTTP {response.status_code}", self._delay(response, attempt)
+                last, delay = f"HTTP {response.status_code}", self._delay(response, attempt, api)
                 continue
             if response.status_code >= 400:
-                raise WikidataError(f"{self.api}: {what}: HTTP {response.status_code}: {response.text[:300]}")
-            body = _json(response, self.api, what)
+                raise WikidataError(f"{api}: {what}: HTTP {response.status_code}: {response.text[:300]}")
+            body = _json(response, api, what)
             error = body.get("error")
             if error and error.get("code") in _TRANSIENT_ERRORS:  # sent with HTTP 200: replicas lag, or we ask too fast
-                last, delay = f"{error['code']}: {error.get('info', '')}", self._delay(response, attempt)
+                last, delay = f"{error['code']}: {error.get('info', '')}", self._delay(response, attempt, api)
                 continue
             if error:
-                raise WikidataError(f"{self.api}: {what}: API error {error.get('code')}: {error.get('info', '')}")
+                raise WikidataError(f"{api}: {what}: API error {error.get('code')}: {error.get('info', '')}")
             return body
-        raise WikidataError(f"{self.api}: {what}: gave up after {self.attempts} attempts (last: {last}); answers so far are cached, so a rerun resumes")
+        raise WikidataError(f"{api}: {what}: gave up after {self.attempts} attempts (last: {last}); answers so far are cached, so a rerun resumes")
 
-    def _delay(self, response: requests.Response, attempt: int) -> float:
-        """What the server asks for (Retry-After), else exponential backoff."""
+    def _delay(self, response: requests.Response, attempt: int, api: str) -> float:
+        """What the server asks for (Retry-After), else exponential backoff; a wait longer than
+        `max_wait` is not cut short but refused, since retrying early is what gets clients blocked."""
         asked = self._retry_after(response)
+        if asked is not None and asked > self.max_wait:
+            raise WikidataError(f"{api}: asked to wait {asked:.0f} s (more than {self.max_wait:.0f} s); answers so far are cached, rerun later to resume")
         return self._backoff(attempt) if asked is None else asked
 
     def _backoff(self, attempt: int) -> float:
@@ -267,14 +283,17 @@ class WikidataClient:
         """Retry-After in seconds or as an HTTP date (RFC 9110), capped at `max_wait`."""
         value = (response.headers.get("Retry-After") or "").strip()
         if value.isdigit():
-            return min(float(value), self.max_wait)
+            return float(value)
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-        return min(max((when - datetime.now(UTC)).total_seconds(), 0.0), self.max_wait)
+        return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+    def close(self) -> None:
+        self.session.close()
 
     def _wait(self, seconds: float) -> None:
         self.log.waits.append(seconds)

@@ -160,9 +160,11 @@ def test_a_local_registry_overrides_the_pack_and_adds_entities(tmp_path):
     assert load_datapack().registry.by_name("Mikhail Mishustin").wikidata is None  # the bundled pack is untouched
 
 
-def test_a_local_id_without_a_review_mark_does_not_link(tmp_path):
+@pytest.mark.parametrize("mark", ["unverified", "verified", "corroborated"])
+def test_a_local_id_links_only_with_the_review_mark(tmp_path, mark):
+    """"verified" and "corroborated" belong to the bundled reference; a local file cannot claim them."""
     local = tmp_path / "registry.tsv"
-    local.write_text(LOCAL_HEADER + "Mikhail Mishustin\tQ32024\tPerson\tMichail Mischustin\tMischustin\tQ159\ta guess\tunverified\n", encoding="utf-8")
+    local.write_text(LOCAL_HEADER + f"Mikhail Mishustin\tQ32024\tPerson\tMichail Mischustin\tMischustin\tQ159\ta guess\t{mark}\n", encoding="utf-8")
     assert load_datapack(DEFAULT_DATA_DIR, local).registry.by_name("Mikhail Mishustin").wikidata is None
 
 

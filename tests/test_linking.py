@@ -82,9 +82,32 @@ def test_without_a_lookup_or_an_answer_an_actor_is_not_looked_up(pack, fake, tmp
     shoigu = unlinked(pack, "Sergei Shoigu")
     registry = registry_without(pack, shoigu)
     assert link_entities([shoigu], registry, pack.linking, None)[shoigu.key].status is LinkStatus.NOT_LOOKED_UP
-    offline = WikidataClient(AnswerCache(tmp_path / "empty"), online=False, api=fake.url)
+    cache = AnswerCache(tmp_path / "empty")
+    offline = WikidataClient(cache, online=False, api=fake.url)
     assert link_entities([shoigu], registry, pack.linking, offline)[shoigu.key].status is LinkStatus.NOT_LOOKED_UP
     assert fake.requests == []
+    cache.close()
+
+
+def test_a_fuzzy_name_is_never_linked_however_well_type_and_state_fit(pack, client):
+    clipped = Entity("sergei-sch", "Sergei Sch", "Sergei Sch", EntityKind.PERSON, None, "russia", ("Sergei Sch",))
+    decision = link_entities([clipped], registry_without(pack, clipped), pack.linking, client)["sergei-sch"]
+    assert decision.status is LinkStatus.AMBIGUOUS and decision.qid is None
+    [candidate] = decision.candidates
+    assert candidate.qid == "Q32024" and candidate.name < 1.0 and candidate.score >= pack.linking.threshold
+
+
+def test_an_item_the_registry_gives_to_another_entity_is_not_linked_again(pack, client):
+    double = Entity("s-schoigu", "S. Schoigu", "Sergei Schoigu", EntityKind.PERSON, None, "russia", ("Sergei Schoigu",))
+    decision = link_entities([double], registry_without(pack, double), pack.linking, client)["s-schoigu"]
+    assert decision.status is LinkStatus.AMBIGUOUS and decision.candidates[0].qid == "Q32024"  # Shoigu's verified ID
+
+
+def test_two_lookups_finding_one_item_link_neither(pack, client):
+    shoigu = unlinked(pack, "Sergei Shoigu")
+    double = Entity("s-schoigu", "S. Schoigu", "Sergei Schoigu", EntityKind.PERSON, None, "russia", ("Sergei Schoigu",))
+    decisions = link_entities([shoigu, double], registry_without(pack, shoigu, double), pack.linking, client)
+    assert {d.status for d in decisions.values()} == {LinkStatus.AMBIGUOUS}
 
 
 def test_places_events_and_weapons_are_not_all_linked(pack):

@@ -141,10 +141,30 @@ def test_offline_answers_only_from_the_cache(fake, cache):
     assert offline.log.missing == 1 and len(fake.requests) == 1
 
 
-def test_the_cache_key_leaves_out_what_does_not_change_the_answer():
-    assert request_key({"action": "wbsearchentities", "search": "Krim", "maxlag": "5", "format": "json"}) == request_key(
-        {"search": "Krim", "action": "wbsearchentities"}
-    )
+def test_the_cache_key_is_the_api_and_what_changes_the_answer():
+    api = "https://www.wikidata.org/w/api.php"
+    asked = {"action": "wbsearchentities", "search": "Krim", "maxlag": "5", "format": "json"}
+    assert request_key(api, asked) == request_key(api, {"search": "Krim", "action": "wbsearchentities"})
+    assert request_key(api, asked) != request_key("http://127.0.0.1:8080/w/api.php", asked)
+    assert request_key(api, {"search": "a&b=c"}) != request_key(api, {"search": "a", "b": "c"})
+
+
+def test_a_retry_after_beyond_the_cap_is_refused_not_cut_short(fake, cache):
+    fake.faults = [too_many_requests("3600")]
+    waits = []
+    with pytest.raises(WikidataError, match="asked to wait 3600 s"):
+        client_for(fake.url, cache, waits=waits).search("Krim", "de", 7)
+    assert waits == []
+
+
+def test_messages_never_show_credentials_in_the_api_url(cache):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://reader:s3cret-pass@127.0.0.1:{port}/w/api.php"
+    with pytest.raises(WikidataError) as caught:
+        client_for(url, cache, attempts=1).search("Krim", "de", 7)
+    assert "s3cret-pass" not in str(caught.value) and f"127.0.0.1:{port}/w/api.php" in str(caught.value)
 
 
 def test_a_broken_cache_file_is_a_clear_error(tmp_path):

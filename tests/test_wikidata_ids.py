@@ -5,7 +5,7 @@ wikidata_classes.tsv (each ID read beside its label in two or more public source
 import re
 from pathlib import Path
 
-from etl.datapack import CLASSES_FILE, DEFAULT_DATA_DIR, LINKABLE_CONFIDENCE, REGISTRY_FILE, read_registry_rows
+from etl.datapack import CLASSES_FILE, DEFAULT_DATA_DIR, LINKABLE_CONFIDENCE, REGISTRY_FILE, read_registry_rows, wikidata_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 WIKIDATA_ID = re.compile(r"(?<![\w$])[PQ][1-9][0-9]*\b")
@@ -15,12 +15,7 @@ SKIPPED_DIRS = {".git", ".venv", "output", "__pycache__", ".pytest_cache", ".ruf
 
 def checked_ids() -> set[str]:
     reference = {row["qid"] for row in read_registry_rows(DEFAULT_DATA_DIR / REGISTRY_FILE) if row["qid"] and row["confidence"] in LINKABLE_CONFIDENCE}
-    classes = set()
-    for line in (DEFAULT_DATA_DIR / CLASSES_FILE).read_text(encoding="utf-8").splitlines():
-        cells = line.split("\t")
-        if len(cells) == 4 and cells[3] in LINKABLE_CONFIDENCE:
-            classes.add(cells[1])
-    return reference | classes
+    return reference | set(wikidata_terms(DEFAULT_DATA_DIR / CLASSES_FILE).values())
 
 
 def shipped_ids():
