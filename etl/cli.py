@@ -20,9 +20,11 @@ from etl import rdfio
 from etl.datapack import DEFAULT_DATA_DIR, load_datapack
 from etl.errors import DataPackError, GraphInputError, NewskgError, QueryError
 from etl.evaluate import GoldError, evaluate, load_gold
+from etl.http import shown
 from etl.model import LinkStatus
-from etl.pipeline import GRAPH_TTL, RunConfig, RunResult, Vocabulary, extract_corpus, run
-from etl.query import read_query, run_query, show
+from etl.pipeline import GRAPH_TRIG, GRAPH_TTL, MANIFEST_JSON, STORE_DIR, RunConfig, RunResult, Vocabulary, extract_corpus, run
+from etl.publish import DEFAULT_GRAPH_PREFIX, GraphStore, payloads_from_file, publish, sync_embedded, validated_before
+from etl.query import query_endpoint, query_store, read_query, run_query, show
 from etl.review import NEEDS_REVIEW, ReviewFileError, import_reviewed, write_links_csv
 from etl.sources import DEFAULT_MAX_BYTES
 from etl.validate import validate_graph
@@ -53,6 +55,16 @@ def _add_linking_options(command: argparse.ArgumentParser) -> None:
                          help=f"folder of cached Wikidata answers (default: {home / 'cache'}; NEWSKG_HOME moves both)")
     command.add_argument("--api", default=os.environ.get("NEWSKG_WIKIDATA_API") or WIKIDATA_API, metavar="URL",
                          help=f"the MediaWiki API whose answers count, asked with link --online (default: $NEWSKG_WIKIDATA_API or {WIKIDATA_API})")
+
+
+def _add_credentials(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--user", default=os.environ.get("NEWSKG_STORE_USER"), help="user for HTTP basic authentication (default: $NEWSKG_STORE_USER)")
+    command.add_argument("--password", help="its password (default: $NEWSKG_STORE_PASSWORD, which, unlike a flag, no process list shows)")
+
+
+def _credentials(args: argparse.Namespace) -> tuple[str, str] | None:
+    password = args.password if args.password is not None else os.environ.get("NEWSKG_STORE_PASSWORD", "")
+    return (args.user, password) if args.user else None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,14 +138,47 @@ def build_parser() -> argparse.ArgumentParser:
     query_cmd = commands.add_parser(
         "query",
         help="run a SPARQL SELECT or ASK query over the graph and print a table",
-        description="Run SPARQL over a graph file (default: output/graph.ttl). QUERY is a .rq file, the name of a bundled query (articles, actors, meetings, claims, claims-by-state) or the query text.",
-        epilog=EXIT_CODES + "\n\nexample:\n  newskg query claims --format csv",
+        description="Run SPARQL over the embedded store output/store/ that `newskg run` keeps (or output/graph.ttl "
+        "when there is no store), over a graph file (--graph), or at a SPARQL endpoint (--endpoint). QUERY is a .rq "
+        "file, the name of a bundled query (articles, actors, meetings, claims, claims-by-state) or the query text. "
+        "Named graphs are queried as one union.",
+        epilog=EXIT_CODES + "\n\nexample:\n  newskg query claims-by-state --format csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     query_cmd.add_argument("query", metavar="QUERY", help="a .rq file, a bundled query's name, or SPARQL text")
-    query_cmd.add_argument("--graph", type=Path, default=Path("output") / GRAPH_TTL, help="graph file (default: output/graph.ttl)")
+    source = query_cmd.add_mutually_exclusive_group()
+    source.add_argument("--store", type=Path, help="an embedded store folder (default: output/store, else output/graph.ttl)")
+    source.add_argument("--graph", type=Path, help="an RDF file (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD)")
+    source.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 query endpoint, e.g. http://localhost:7878/query or http://localhost:3030/ds/query")
+    _add_credentials(query_cmd)
     query_cmd.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default: table)")
     query_cmd.set_defaults(handler=_query)
+
+    publish_cmd = commands.add_parser(
+        "publish",
+        help="load the validated graph into a SPARQL store (the embedded one, or a Graph Store Protocol server)",
+        description="Load a run's graph (default: output/graph.trig) into the embedded store (default) or, with "
+        "--endpoint, into a server speaking the SPARQL 1.1 Graph Store HTTP Protocol: one named graph per article, "
+        "the registry and the ontology in graphs of their own, each sent with PUT as N-Triples (replacing exactly "
+        "that graph). Each graph states its content hash, so only new or changed graphs are sent, graphs of removed "
+        "articles are dropped, and an interrupted publish resumes. Only a conforming graph is published: the run's "
+        "validation is trusted when manifest.json still matches the file, otherwise the graph is validated first.\n\n"
+        "endpoints:\n  Oxigraph server:  --endpoint http://localhost:7878/store   (queries: http://localhost:7878/query)\n"
+        "  Apache Jena Fuseki: --endpoint http://localhost:3030/DATASET/data   (queries: http://localhost:3030/DATASET/query)",
+        epilog=EXIT_CODES.replace("(nothing written to graph.*; see validation.ttl)", "(nothing sent; the report is printed)")
+        .replace("3  runtime error (a bug or a broken environment)", "3  runtime error: the store unreachable or refusing after retries (says what was and was not published)")
+        + "\n\ncredentials: --user and --password, or NEWSKG_STORE_USER and NEWSKG_STORE_PASSWORD; never shown in messages"
+        "\n\nexample:\n  newskg publish --endpoint http://localhost:3030/news/data --user loader",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    publish_cmd.add_argument("graph", nargs="?", type=Path, default=Path("output") / GRAPH_TRIG, metavar="GRAPH",
+                             help="a TriG or N-Quads file written by `newskg run` (default: output/graph.trig)")
+    publish_cmd.add_argument("--endpoint", metavar="URL", help="Graph Store Protocol endpoint (default: the embedded store beside GRAPH)")
+    publish_cmd.add_argument("--query-endpoint", metavar="URL", help="its SPARQL query endpoint (default: the endpoint's last path segment replaced by 'query')")
+    publish_cmd.add_argument("--graph-prefix", metavar="IRI", default=DEFAULT_GRAPH_PREFIX, help=f"name graphs as IRI + key (default: {DEFAULT_GRAPH_PREFIX})")
+    publish_cmd.add_argument("--full", action="store_true", help="send every graph, whatever the store holds")
+    _add_credentials(publish_cmd)
+    publish_cmd.set_defaults(handler=_publish)
 
     evaluate_cmd = commands.add_parser(
         "evaluate",
@@ -224,6 +269,8 @@ def _run_summary(result: RunResult) -> str:
         lines.append(f"SHACL: does not conform ({report.violations} violations); graph.ttl and graph.trig left as they were")
         lines += ["  " + line for line in report.summary()]
     lines.append("wrote: " + ", ".join(str(p) for p in result.written))
+    if result.store:
+        lines.append(f"store: {result.store_dir}: {result.store.summary()}")
     return "\n".join(lines)
 
 
@@ -290,6 +337,40 @@ def _check_registry(content: bytes, args: argparse.Namespace) -> None:
             raise ReviewFileError(f"{args.import_csv}: the reviewed rows do not fit the registry ({err}); {args.registry} left as it was") from None
 
 
+# ---------------------------------------------------------------- publish
+
+
+def _publish(args: argparse.Namespace) -> int:
+    if not args.graph.is_file():
+        raise GraphInputError(f"{args.graph}: no such graph file (run `newskg run` first, or give a TriG file)")
+    prefix = args.graph_prefix
+    if not prefix.startswith(("http://", "https://", "urn:")) or any(c in prefix for c in ' <>"{}|\\^`'):
+        raise GraphInputError(f"--graph-prefix {prefix!r}: expected an absolute IRI such as {DEFAULT_GRAPH_PREFIX}")
+    vocabulary = Vocabulary.load()
+    if not validated_before(args.graph, args.graph.parent / MANIFEST_JSON):
+        data = rdfio.read_graph(args.graph)
+        report = validate_graph(data, vocabulary.shapes, vocabulary.ontology)
+        if not report.conforms:
+            print(f"{args.graph}: does not conform ({report.violations} violations); nothing published")
+            for line in report.summary(limit=20):
+                print("  " + line)
+            return EXIT_NOT_CONFORMING
+    payloads = payloads_from_file(args.graph, vocabulary.ontology)
+    triples = sum(p.triples for p in payloads)
+    if not args.endpoint:
+        folder = args.graph.parent / STORE_DIR
+        report = sync_embedded(folder, payloads, prefix)
+        print(f"published to {folder}: {report.summary()} ({triples} triples in {len(payloads)} graphs) in {report.seconds:.2f} s")
+        return EXIT_OK
+    store = GraphStore(args.endpoint, query_endpoint=args.query_endpoint, auth=_credentials(args))
+    try:
+        report = publish(payloads, store, prefix=prefix, full=args.full)
+    finally:
+        store.close()
+    print(f"published to {shown(args.endpoint)}: {report.summary()} ({triples} triples in {len(payloads)} graphs) in {report.seconds:.2f} s")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------- validate
 
 
@@ -330,9 +411,20 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    if not args.graph.is_file():
-        raise GraphInputError(f"{args.graph}: no such graph file (run `newskg run` first, or give --graph FILE)")
-    result = run_query(read_query(args.query), args.graph)
+    query = read_query(args.query)
+    default_store = Path("output") / STORE_DIR
+    if args.endpoint:
+        result = query_endpoint(query, args.endpoint, _credentials(args))
+    elif args.store or (not args.graph and default_store.is_dir()):
+        store = args.store or default_store
+        if not store.is_dir():
+            raise GraphInputError(f"{store}: no such store folder (run `newskg run` first)")
+        result = query_store(query, store)
+    else:
+        graph = args.graph or Path("output") / GRAPH_TTL
+        if not graph.is_file():
+            raise GraphInputError(f"{graph}: no such graph file (run `newskg run` first, or give --graph FILE)")
+        result = run_query(query, graph)
     if result.boolean is not None:
         print("true" if result.boolean else "false")
         return EXIT_OK

@@ -16,6 +16,7 @@ from etl.extract import extract
 from etl.linking import link_entities
 from etl.mapping import MappedGraphs, graph_iri, map_records
 from etl.model import ArticleRecords, LinkDecision
+from etl.publish import SyncReport, manifest_bytes, payloads_of, sync_embedded
 from etl.review import write_links_csv
 from etl.sources import DEFAULT_MAX_BYTES, Skipped, read_sources
 from etl.validate import ValidationReport, validate_graph
@@ -25,6 +26,8 @@ GRAPH_TTL = "graph.ttl"
 GRAPH_TRIG = "graph.trig"
 VALIDATION_TTL = "validation.ttl"
 LINKS_CSV = "links.csv"
+MANIFEST_JSON = "manifest.json"
+STORE_DIR = "store"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class RunConfig:
     wikidata_api: str = WIKIDATA_API
     contact: str | None = None  # for the User-Agent sent to Wikidata
     maxlag: int = 5
+    load_store: bool = True  # keep the embedded store under out/store/ in step with the graph
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class RunResult:
     links: dict[str, LinkDecision] = field(default_factory=dict)
     entities: Registry | None = None  # the registry with the persons the articles introduce
     requests: RequestLog = field(default_factory=RequestLog)
+    store: SyncReport | None = None
+    store_dir: Path | None = None
 
     @property
     def conforms(self) -> bool:
@@ -109,10 +115,16 @@ def run(config: RunConfig) -> RunResult:
     rdfio.write_atomic(out / VALIDATION_TTL, rdfio.canonical_turtle_bytes(result.report.graph))
     result.written.append(out / VALIDATION_TTL)
     if result.report.conforms:
-        rdfio.write_atomic(out / GRAPH_TRIG, rdfio.trig_bytes(mapped.items()))
+        trig = rdfio.trig_bytes(mapped.items())
+        payloads = payloads_of(mapped.items(), vocabulary.ontology)
+        rdfio.write_atomic(out / GRAPH_TRIG, trig)
         rdfio.write_atomic(out / GRAPH_TTL, rdfio.turtle_bytes(union))
         rdfio.write_atomic(out / LINKS_CSV, write_links_csv(result.links.values(), result.entities, pack.linking))
-        result.written += [out / GRAPH_TRIG, out / GRAPH_TTL, out / LINKS_CSV]
+        rdfio.write_atomic(out / MANIFEST_JSON, manifest_bytes(trig, payloads))
+        result.written += [out / GRAPH_TRIG, out / GRAPH_TTL, out / LINKS_CSV, out / MANIFEST_JSON]
+        if config.load_store:
+            result.store_dir = out / STORE_DIR
+            result.store = sync_embedded(result.store_dir, payloads)
     return result
 
 

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+import requests
 
 from etl import rdfio, resources
 from etl.errors import QueryError
+from etl.http import shown
 from etl.vocab import PREFIXES
 
 
@@ -42,7 +44,53 @@ def read_query(text_or_path: str) -> str:
 
 def run_query(query: str, graph_file: Path) -> QueryResult:
     """Run a SELECT or ASK query over the graph file (named graphs are queried as one union)."""
-    store = rdfio.load_store(graph_file)
+    return _answer(rdfio.load_store(graph_file), query)
+
+
+def query_store(query: str, folder: Path) -> QueryResult:
+    """Run a query over the embedded on-disk store (opened read-only, so a running load is no obstacle)."""
+    try:
+        store = ox.Store.read_only(str(folder))
+    except OSError as err:
+        raise QueryError(f"{folder}: not a readable newskg store ({err})") from None
+    return _answer(store, query)
+
+
+def query_endpoint(query: str, endpoint: str, auth: tuple[str, str] | None = None, timeout: float = 120.0) -> QueryResult:
+    """Run a query at a SPARQL 1.1 Protocol endpoint (the query travels as the request body, never spliced into a URL)."""
+    try:
+        response = requests.post(endpoint, data=query.encode("utf-8"), auth=auth, timeout=timeout,
+                                 headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    except requests.RequestException as err:
+        raise QueryError(f"{shown(endpoint)}: cannot be reached ({type(err).__name__})") from None
+    if response.status_code >= 400:
+        raise QueryError(f"{shown(endpoint)}: HTTP {response.status_code}: {response.text.strip()[:500]}")
+    try:
+        doc = response.json()
+    except ValueError:
+        raise QueryError(f"{shown(endpoint)}: expected SPARQL JSON results, got {response.text[:200]!r}") from None
+    if "boolean" in doc:
+        return QueryResult((), (), bool(doc["boolean"]))
+    variables = tuple(doc.get("head", {}).get("vars", []))
+    rows = tuple(tuple(_term(b.get(v)) for v in variables) for b in doc.get("results", {}).get("bindings", []))
+    return QueryResult(variables, rows)
+
+
+def _term(value: dict | None):
+    if value is None:
+        return None
+    if value["type"] == "uri":
+        return ox.NamedNode(value["value"])
+    if value["type"] == "bnode":
+        return ox.BlankNode(value["value"])
+    if "xml:lang" in value:
+        return ox.Literal(value["value"], language=value["xml:lang"])
+    if "datatype" in value:
+        return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+    return ox.Literal(value["value"])
+
+
+def _answer(store: ox.Store, query: str) -> QueryResult:
     try:
         answer = store.query(query, use_default_graph_as_union=True)
     except SyntaxError as err:

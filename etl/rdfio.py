@@ -106,6 +106,35 @@ def trig_bytes(named_graphs: Iterable[tuple[URIRef, Graph]]) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
 
 
+def ntriples_bytes(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def named_graph_ntriples(named_graphs: Iterable[tuple[URIRef, Graph]]) -> list[tuple[str, bytes, int]]:
+    """Each named graph as sorted N-Triples (its name, the bytes, the number of triples), in name order."""
+    out = []
+    for name, graph in sorted(named_graphs, key=lambda item: str(item[0])):
+        triples = sorted_triples(graph)
+        out.append((str(name), ntriples_bytes(triples), len(triples)))
+    return out
+
+
+def read_named_graph_ntriples(path: Path) -> list[tuple[str, bytes, int]]:
+    """The named graphs of a TriG or N-Quads file, as `named_graph_ntriples` gives them."""
+    graphs: dict[str, list[ox.Triple]] = {}
+    for quad in _parse(path):
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            raise GraphInputError(f"{path}: triples outside any named graph (expected TriG or N-Quads with one named graph per article)")
+        graphs.setdefault(quad.graph_name.value, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    if not graphs:
+        raise GraphInputError(f"{path}: no named graph in it (expected TriG or N-Quads, for example output/graph.trig)")
+    out = []
+    for name in sorted(graphs):
+        triples = sorted(graphs[name], key=_order)
+        out.append((name, ntriples_bytes(triples), len(triples)))
+    return out
+
+
 def canonical_turtle_bytes(graph: Graph) -> bytes:
     """Deterministic Turtle of a graph with blank nodes (a SHACL report): blank node labels
     are replaced by canonical ones that depend on the graph's content only."""

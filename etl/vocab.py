@@ -56,6 +56,7 @@ class NKG(DefinedNamespace):
     linkConfidence: URIRef
     linkScore: URIRef
     linkedOn: URIRef
+    graphHash: URIRef
     role: URIRef
     # meetings
     participant: URIRef

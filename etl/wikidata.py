@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import requests
 
 from etl.errors import NewskgError
+from etl.http import backoff_delay, shown
 
 WIKIDATA_API = "https://www.wikidata.org/w/api.php"
 PROJECT_URL = "https://w3id.org/newskg"
@@ -80,12 +81,6 @@ def request_key(api: str, params: Mapping[str, str]) -> str:
     that do not change the answer (a test server's answers never pass for Wikidata's)."""
     kept = sorted((k, v) for k, v in params.items() if k not in ("maxlag", "format", "formatversion"))
     return f"{api}?{urlencode(kept)}"
-
-
-def shown(url: str) -> str:
-    """A URL fit for messages: without any user name or password in it."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(netloc=parts.hostname + (f":{parts.port}" if parts.port else ""))) if parts.hostname else url
 
 
 # ---------------------------------------------------------------- answers
@@ -277,7 +272,7 @@ class WikidataClient:
         return self._backoff(attempt) if asked is None else asked
 
     def _backoff(self, attempt: int) -> float:
-        return min(self.backoff * 2**attempt, self.max_wait)
+        return backoff_delay(attempt, self.backoff, self.max_wait)
 
     def _retry_after(self, response: requests.Response) -> float | None:
         """Retry-After in seconds or as an HTTP date (RFC 9110), capped at `max_wait`."""
