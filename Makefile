@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
-.PHONY: run test install install-test bench clean
+.PHONY: run test install install-test bench bench-publish clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/newskg run articles --out output
@@ -18,6 +18,9 @@ install-test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-run
 	$(BIN)/python bench/stages.py
+
+bench-publish: $(VENV)/.installed-test
+	$(BIN)/python bench/publish.py --articles 1000
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "newskg needs Python 3.11 or newer")'
