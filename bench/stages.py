@@ -53,7 +53,7 @@ def one_run(inputs: list[str]) -> dict[str, float]:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         rdfio.write_atomic(Path(folder) / "graph.ttl", rdfio.turtle_bytes(union))
-        rdfio.write_atomic(Path(folder) / "graph.trig", rdfio.trig_bytes(mapped.items()))
+        rdfio.write_atomic(Path(folder) / "graph.trig", rdfio.trig_bytes(rdfio.sorted_named_graphs(mapped.items())))
     times["serialize"] = time.perf_counter() - start
 
     times["articles"] = len(articles)

@@ -57,6 +57,15 @@ def _add_linking_options(command: argparse.ArgumentParser) -> None:
                          help=f"the MediaWiki API whose answers count, asked with link --online (default: $NEWSKG_WIKIDATA_API or {WIKIDATA_API})")
 
 
+def _add_run_options(command: argparse.ArgumentParser) -> None:
+    """What `run` and `link` share: the inputs, the output and data folders, the size limit, linking."""
+    command.add_argument("inputs", nargs="*", default=["articles"], metavar="INPUT", help="file, folder or glob (default: articles/)")
+    command.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    command.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="domain data pack folder (default: the bundled one)")
+    command.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=f"skip files larger than this (default: {DEFAULT_MAX_BYTES})")
+    _add_linking_options(command)
+
+
 def _add_credentials(command: argparse.ArgumentParser) -> None:
     command.add_argument("--user", default=os.environ.get("NEWSKG_STORE_USER"), help="user for HTTP basic authentication (default: $NEWSKG_STORE_USER)")
     command.add_argument("--password", help="its password (default: $NEWSKG_STORE_PASSWORD, which, unlike a flag, no process list shows)")
@@ -84,11 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES + "\n\nexample:\n  newskg run articles/ 'more/*.html' --out output/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    run_cmd.add_argument("inputs", nargs="*", default=["articles"], metavar="INPUT", help="file, folder or glob (default: articles/)")
-    run_cmd.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
-    run_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="domain data pack folder (default: the bundled one)")
-    run_cmd.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=f"skip files larger than this (default: {DEFAULT_MAX_BYTES})")
-    _add_linking_options(run_cmd)
+    _add_run_options(run_cmd)
     run_cmd.set_defaults(handler=_run)
 
     link_cmd = commands.add_parser(
@@ -105,17 +110,13 @@ def build_parser() -> argparse.ArgumentParser:
         "  newskg link --import review.csv           # reviewed IDs go into the local registry\n\nexample:\n  newskg link articles/ --online --export review.csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    link_cmd.add_argument("inputs", nargs="*", default=["articles"], metavar="INPUT", help="file, folder or glob (default: articles/)")
+    _add_run_options(link_cmd)
     mode = link_cmd.add_mutually_exclusive_group()
     mode.add_argument("--online", action="store_true", help="ask Wikidata for what the registry and the cache do not hold")
     mode.add_argument("--offline", action="store_true", help="use only the registries and the cache (the default)")
     link_cmd.add_argument("--export", type=Path, metavar="FILE.csv", help="write the actors that need review (unlinked, ambiguous) as CSV for OpenRefine")
     link_cmd.add_argument("--import", dest="import_csv", type=Path, metavar="FILE.csv",
                           help="first take the reviewed IDs of this CSV (a qid column beside newskg_id or name) into the local registry")
-    link_cmd.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
-    link_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="domain data pack folder (default: the bundled one)")
-    link_cmd.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=f"skip files larger than this (default: {DEFAULT_MAX_BYTES})")
-    _add_linking_options(link_cmd)
     link_cmd.add_argument("--contact", default=os.environ.get("NEWSKG_CONTACT"),
                           help="your e-mail or URL, sent in the User-Agent as Wikimedia asks (default: $NEWSKG_CONTACT)")
     link_cmd.add_argument("--maxlag", type=int, default=5, metavar="SECONDS",

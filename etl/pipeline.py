@@ -115,8 +115,9 @@ def run(config: RunConfig) -> RunResult:
     rdfio.write_atomic(out / VALIDATION_TTL, rdfio.canonical_turtle_bytes(result.report.graph))
     result.written.append(out / VALIDATION_TTL)
     if result.report.conforms:
-        trig = rdfio.trig_bytes(mapped.items())
-        payloads = payloads_of(mapped.items(), vocabulary.ontology)
+        named = rdfio.sorted_named_graphs(mapped.items())
+        trig = rdfio.trig_bytes(named)
+        payloads = payloads_of(named, vocabulary.ontology)
         rdfio.write_atomic(out / GRAPH_TRIG, trig)
         rdfio.write_atomic(out / GRAPH_TTL, rdfio.turtle_bytes(union))
         rdfio.write_atomic(out / LINKS_CSV, write_links_csv(result.links.values(), result.entities, pack.linking))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -67,10 +67,9 @@ class SyncReport:
 # ---------------------------------------------------------------- payloads
 
 
-def payloads_of(named: Iterable[tuple[URIRef, Graph]], ontology: Graph) -> list[Payload]:
-    """The payloads of a run's named graphs (keys after the default graph prefix) and the ontology's."""
-    entries = rdfio.named_graph_ntriples([*named, (URIRef(DEFAULT_GRAPH_PREFIX + ONTOLOGY_GRAPH), ontology)])
-    return [_payload(name, data, count) for name, data, count in entries]
+def payloads_of(named: list[tuple[str, list[ox.Triple]]], ontology: Graph) -> list[Payload]:
+    """The payloads of a run's sorted named graphs (`rdfio.sorted_named_graphs`) and of the ontology."""
+    return _with_ontology(rdfio.named_graph_ntriples(named), ontology)
 
 
 def payloads_from_file(path: Path, ontology: Graph) -> list[Payload]:
@@ -79,9 +78,15 @@ def payloads_from_file(path: Path, ontology: Graph) -> list[Payload]:
     foreign = [name for name, _, _ in entries if not name.startswith(DEFAULT_GRAPH_PREFIX)]
     if foreign:
         raise PublishError(f"{path}: graph {foreign[0]} is not named under {DEFAULT_GRAPH_PREFIX} (expected newskg's graph.trig)")
-    ontology_entry = rdfio.named_graph_ntriples([(URIRef(DEFAULT_GRAPH_PREFIX + ONTOLOGY_GRAPH), ontology)])
-    by_name = {name: (name, data, count) for name, data, count in [*entries, *ontology_entry]}
-    return [_payload(*by_name[name]) for name in sorted(by_name)]
+    return _with_ontology(entries, ontology)
+
+
+def _with_ontology(entries: list[tuple[str, bytes, int]], ontology: Graph) -> list[Payload]:
+    """The entries and the bundled ontology's graph (which replaces one of that name), in name order."""
+    name = DEFAULT_GRAPH_PREFIX + ONTOLOGY_GRAPH
+    ontology_entry = rdfio.named_graph_ntriples(rdfio.sorted_named_graphs([(URIRef(name), ontology)]))
+    kept = [entry for entry in entries if entry[0] != name]
+    return [_payload(*entry) for entry in sorted([*kept, *ontology_entry])]
 
 
 def _payload(name: str, data: bytes, count: int) -> Payload:

@@ -97,12 +97,17 @@ def turtle_bytes(graph: Graph) -> bytes:
     return ox.serialize(sorted_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
-def trig_bytes(named_graphs: Iterable[tuple[URIRef, Graph]]) -> bytes:
-    """Deterministic TriG: one named graph per entry, graphs in IRI order."""
+def sorted_named_graphs(named_graphs: Iterable[tuple[URIRef, Graph]]) -> list[tuple[str, list[ox.Triple]]]:
+    """Each named graph's triples in the fixed order, graphs in IRI order: sort once, write twice."""
+    return [(str(name), sorted_triples(graph)) for name, graph in sorted(named_graphs, key=lambda item: str(item[0]))]
+
+
+def trig_bytes(named_graphs: list[tuple[str, list[ox.Triple]]]) -> bytes:
+    """Deterministic TriG of `sorted_named_graphs`: one named graph per entry."""
     quads = []
-    for name, graph in sorted(named_graphs, key=lambda item: str(item[0])):
-        graph_name = ox.NamedNode(str(name))
-        quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in sorted_triples(graph))
+    for name, triples in named_graphs:
+        graph_name = ox.NamedNode(name)
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples)
     return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
 
 
@@ -110,13 +115,9 @@ def ntriples_bytes(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
-def named_graph_ntriples(named_graphs: Iterable[tuple[URIRef, Graph]]) -> list[tuple[str, bytes, int]]:
-    """Each named graph as sorted N-Triples (its name, the bytes, the number of triples), in name order."""
-    out = []
-    for name, graph in sorted(named_graphs, key=lambda item: str(item[0])):
-        triples = sorted_triples(graph)
-        out.append((str(name), ntriples_bytes(triples), len(triples)))
-    return out
+def named_graph_ntriples(named_graphs: list[tuple[str, list[ox.Triple]]]) -> list[tuple[str, bytes, int]]:
+    """Each entry of `sorted_named_graphs` as N-Triples: its name, the bytes, the number of triples."""
+    return [(name, ntriples_bytes(triples), len(triples)) for name, triples in named_graphs]
 
 
 def read_named_graph_ntriples(path: Path) -> list[tuple[str, bytes, int]]:
@@ -128,11 +129,7 @@ def read_named_graph_ntriples(path: Path) -> list[tuple[str, bytes, int]]:
         graphs.setdefault(quad.graph_name.value, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
     if not graphs:
         raise GraphInputError(f"{path}: no named graph in it (expected TriG or N-Quads, for example output/graph.trig)")
-    out = []
-    for name in sorted(graphs):
-        triples = sorted(graphs[name], key=_order)
-        out.append((name, ntriples_bytes(triples), len(triples)))
-    return out
+    return named_graph_ntriples([(name, sorted(graphs[name], key=_order)) for name in sorted(graphs)])
 
 
 def canonical_turtle_bytes(graph: Graph) -> bytes:
