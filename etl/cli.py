@@ -24,7 +24,7 @@ from etl.http import shown
 from etl.model import LinkStatus
 from etl.pipeline import GRAPH_TRIG, GRAPH_TTL, MANIFEST_JSON, STORE_DIR, RunConfig, RunResult, Vocabulary, extract_corpus, run
 from etl.publish import DEFAULT_GRAPH_PREFIX, GraphStore, payloads_from_file, publish, sync_embedded, validated_before
-from etl.query import query_endpoint, query_store, read_query, run_query, show
+from etl.query import parse_bindings, query_endpoint, query_store, read_query, run_query, show
 from etl.review import NEEDS_REVIEW, ReviewFileError, import_reviewed, write_links_csv
 from etl.sources import DEFAULT_MAX_BYTES
 from etl.validate import validate_graph
@@ -34,12 +34,16 @@ EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
 EXIT_USAGE = 2
 EXIT_RUNTIME = 3
+EXIT_PARTIAL = 4
 
 EXIT_CODES = """exit codes:
   0  done; the graph conforms to the shapes
   1  the data does not conform to the shapes (nothing written to graph.*; see validation.ttl)
   2  usage error, or input that cannot be read (no readable article, an unparsable graph file)
   3  runtime error (a bug or a broken environment)"""
+RUN_EXIT_CODES = EXIT_CODES + """
+  4  partial: the graph conforms and was written, but some inputs were skipped (each named on
+     stderr with its reason, and listed in the summary)"""
 
 
 def _home() -> Path:
@@ -80,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newskg",
         description="Turn German news articles into a validated RDF knowledge graph of Russia–North Korea relations.",
-        epilog=EXIT_CODES + "\n\nexample:\n  newskg run articles/ --out output/",
+        epilog=RUN_EXIT_CODES + "\n\nexample:\n  newskg run articles/ --out output/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -90,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="read articles, extract facts, validate and write the graph",
         description="Read articles (files, folders or globs of .txt, .html and .jsonl), extract actors, meetings and "
         "arms-transfer claims, validate the graph with SHACL and write graph.ttl, graph.trig and validation.ttl.",
-        epilog=EXIT_CODES + "\n\nexample:\n  newskg run articles/ 'more/*.html' --out output/",
+        epilog=RUN_EXIT_CODES + "\n\nexample:\n  newskg run articles/ 'more/*.html' --out output/",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_run_options(run_cmd)
@@ -105,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(wbgetentities: type and state). Only one clear winner above the threshold is linked; ambiguous ones are "
         "listed for review. Every answer is cached, so a second run asks nothing and gives the same graph. "
         "Writes the graph like `run` and links.csv (one row per entity, with its status and candidates).",
-        epilog=EXIT_CODES.replace("3  runtime error (a bug or a broken environment)", "3  runtime error: Wikidata unreachable or refusing after retries, a bug, or a broken environment")
+        epilog=RUN_EXIT_CODES.replace("3  runtime error (a bug or a broken environment)", "3  runtime error: Wikidata unreachable or refusing after retries, a bug, or a broken environment")
         + "\n\nreview loop:\n  newskg link --online --export review.csv   # reconcile review.csv in OpenRefine, fill in the qid column\n"
         "  newskg link --import review.csv           # reviewed IDs go into the local registry\n\nexample:\n  newskg link articles/ --online --export review.csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -141,9 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run a SPARQL SELECT or ASK query over the graph and print a table",
         description="Run SPARQL over the embedded store output/store/ that `newskg run` keeps (or output/graph.ttl "
         "when there is no store), over a graph file (--graph), or at a SPARQL endpoint (--endpoint). QUERY is a .rq "
-        "file, the name of a bundled query (articles, actors, meetings, claims, claims-by-state) or the query text. "
-        "Named graphs are queried as one union.",
-        epilog=EXIT_CODES + "\n\nexample:\n  newskg query claims-by-state --format csv",
+        "file, the name of a bundled query (articles, actors, meetings, claims, claims-by-state, claims-about) or the "
+        "query text. Named graphs are queried as one union. Only SELECT and ASK run; the store is opened read-only.",
+        epilog=EXIT_CODES + "\n\nexample:\n  newskg query claims-about --bind name='Kim Jong Un' --format csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     query_cmd.add_argument("query", metavar="QUERY", help="a .rq file, a bundled query's name, or SPARQL text")
@@ -152,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--graph", type=Path, help="an RDF file (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD)")
     source.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 query endpoint, e.g. http://localhost:7878/query or http://localhost:3030/ds/query")
     _add_credentials(query_cmd)
+    query_cmd.add_argument("--bind", action="append", default=[], metavar="NAME=VALUE",
+                           help="give the query's variable ?NAME this value: <IRI> for an IRI, anything else is a string "
+                           "(bound by the SPARQL engine, never pasted into the query; the store and graph files only)")
     query_cmd.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default: table)")
     query_cmd.set_defaults(handler=_query)
 
@@ -238,7 +245,9 @@ def _reported(result: RunResult, args: argparse.Namespace) -> int:
         _error("no article could be read from " + ", ".join(args.inputs))
         return EXIT_USAGE
     print(_run_summary(result))
-    return EXIT_OK if result.conforms else EXIT_NOT_CONFORMING
+    if not result.conforms:
+        return EXIT_NOT_CONFORMING
+    return EXIT_PARTIAL if result.skipped else EXIT_OK
 
 
 def _run_config(args: argparse.Namespace, *, online: bool = False) -> RunConfig:
@@ -256,6 +265,7 @@ def _run_summary(result: RunResult) -> str:
     for article in result.articles:
         lines += [f"  warning: {article.source}: {w}" for w in article.warnings]
     lines += [f"  skipped: {s}" for s in result.skipped]
+    lines += [f"  read once: {d}" for d in result.duplicates]
     facts = result.facts
     lines.append(
         f"facts: {facts['mentions']} mentions of {facts['entities']} actors and places, {facts['meetings']} meetings, "
@@ -413,19 +423,23 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _query(args: argparse.Namespace) -> int:
     query = read_query(args.query)
+    bindings = parse_bindings(args.bind, query)
     default_store = Path("output") / STORE_DIR
     if args.endpoint:
+        if bindings:
+            raise QueryError("--bind works on the embedded store and on graph files: the SPARQL protocol has no way to send "
+                             "values apart from the query text, and newskg does not paste values into queries")
         result = query_endpoint(query, args.endpoint, _credentials(args))
     elif args.store or (not args.graph and default_store.is_dir()):
         store = args.store or default_store
         if not store.is_dir():
             raise GraphInputError(f"{store}: no such store folder (run `newskg run` first)")
-        result = query_store(query, store)
+        result = query_store(query, store, bindings)
     else:
         graph = args.graph or Path("output") / GRAPH_TTL
         if not graph.is_file():
             raise GraphInputError(f"{graph}: no such graph file (run `newskg run` first, or give --graph FILE)")
-        result = run_query(query, graph)
+        result = run_query(query, graph, bindings)
     if result.boolean is not None:
         print("true" if result.boolean else "false")
         return EXIT_OK

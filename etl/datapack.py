@@ -7,6 +7,7 @@ hands the extractor plain, typed objects with compiled patterns; nothing else re
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -28,7 +29,8 @@ _QID = re.compile(r"^Q[1-9][0-9]*$")
 def slug(text: str) -> str:
     """A readable, stable IRI key: ASCII, lower case, words joined by hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    readable = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return readable or "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]  # a name in another script
 
 
 class CueSet:

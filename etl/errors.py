@@ -31,3 +31,7 @@ class GraphInputError(NewskgError):
 
 class QueryError(NewskgError):
     """A SPARQL query is unreadable or malformed."""
+
+
+class OutputBusyError(NewskgError):
+    """Another run is writing the same output folder."""

@@ -135,6 +135,8 @@ def _article_graph(record: ArticleRecords, known: dict[str, Entity]) -> Graph:
     add = graph.add
     add((node, RDF.type, NKG.Article))
     add((node, NKG.sourceName, Literal(article.source)))
+    for copy in record.copies:
+        add((node, NKG.alsoReadFrom, Literal(copy)))
     add((node, NKG.sourceFormat, Literal(article.fmt.value)))
     add((node, NKG.contentHash, Literal(article.key)))
     add((node, NKG.textLength, Literal(len(article.original), datatype=XSD.integer)))

@@ -344,6 +344,7 @@ class ArticleRecords:
     meetings: tuple[Meeting, ...]
     claims: tuple[Claim, ...]
     entities: tuple[Entity, ...] = field(default=())  # persons the registry does not know
+    copies: tuple[str, ...] = ()  # other inputs holding the same text, read once (their source names)
 
     def entity_keys(self) -> set[str]:
         """Every registry or article entity this article's facts use."""

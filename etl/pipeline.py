@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import traceback
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Graph
@@ -15,7 +16,7 @@ from etl.datapack import DEFAULT_DATA_DIR, DataPack, Registry, known_entities, l
 from etl.extract import extract
 from etl.linking import link_entities
 from etl.mapping import MappedGraphs, graph_iri, map_records
-from etl.model import ArticleRecords, LinkDecision
+from etl.model import Article, ArticleRecords, LinkDecision
 from etl.publish import SyncReport, manifest_bytes, payloads_of, sync_embedded
 from etl.review import write_links_csv
 from etl.sources import DEFAULT_MAX_BYTES, Skipped, read_sources
@@ -56,10 +57,22 @@ class ArticleSummary:
     warnings: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """An input holding the text of an article read from another input."""
+
+    path: str
+    same_as: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: same text as {self.same_as} (one article; both sources recorded)"
+
+
 @dataclass
 class RunResult:
     articles: list[ArticleSummary] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
     facts: Counter = field(default_factory=Counter)
     triples: int = 0
     named_graphs: int = 0
@@ -90,15 +103,16 @@ class Vocabulary:
 
 def extract_corpus(config: RunConfig) -> tuple[list[ArticleRecords], list[Skipped]]:
     """Read and extract the inputs (no graph): the records, and what was skipped and why."""
-    return _extract_all(config, load_datapack(config.data_dir, config.local_registry))
+    records, skipped, _ = _extract_all(config, load_datapack(config.data_dir, config.local_registry))
+    return records, skipped
 
 
 def run(config: RunConfig) -> RunResult:
     """Read, extract, link, map and validate the inputs; write the graph only if it conforms."""
     pack = load_datapack(config.data_dir, config.local_registry)
     vocabulary = Vocabulary.load()
-    records, skipped = _extract_all(config, pack)
-    result = RunResult(skipped=skipped)
+    records, skipped, duplicates = _extract_all(config, pack)
+    result = RunResult(skipped=skipped, duplicates=duplicates)
     if not records:
         return result
     merged = corefer(records, pack.registry)
@@ -111,22 +125,34 @@ def run(config: RunConfig) -> RunResult:
     result.facts = _count_facts(records)
     result.articles = [_summary(r, mapped) for r in records]
     result.report = validate_graph(union, vocabulary.shapes, vocabulary.ontology)
-    out = Path(config.out_dir)
-    rdfio.write_atomic(out / VALIDATION_TTL, rdfio.canonical_turtle_bytes(result.report.graph))
-    result.written.append(out / VALIDATION_TTL)
-    if result.report.conforms:
-        named = rdfio.sorted_named_graphs(mapped.items())
-        trig = rdfio.trig_bytes(named)
-        payloads = payloads_of(named, vocabulary.ontology)
-        rdfio.write_atomic(out / GRAPH_TRIG, trig)
-        rdfio.write_atomic(out / GRAPH_TTL, rdfio.turtle_bytes(union))
-        rdfio.write_atomic(out / LINKS_CSV, write_links_csv(result.links.values(), result.entities, pack.linking))
-        rdfio.write_atomic(out / MANIFEST_JSON, manifest_bytes(trig, payloads))
-        result.written += [out / GRAPH_TRIG, out / GRAPH_TTL, out / LINKS_CSV, out / MANIFEST_JSON]
-        if config.load_store:
-            result.store_dir = out / STORE_DIR
-            result.store = sync_embedded(result.store_dir, payloads)
+    with rdfio.exclusive_output(config.out_dir):
+        _write_outputs(result, mapped, union, vocabulary, pack, config)
     return result
+
+
+def _write_outputs(result: RunResult, mapped: MappedGraphs, union: Graph, vocabulary: Vocabulary, pack: DataPack, config: RunConfig) -> None:
+    """The report always; the graph files and the store only for a conforming graph."""
+    out = Path(config.out_dir)
+    report = rdfio.canonical_turtle_bytes(result.report.graph)
+    if not result.report.conforms:
+        rdfio.write_atomic(out / VALIDATION_TTL, report)
+        result.written.append(out / VALIDATION_TTL)
+        return
+    named = rdfio.sorted_named_graphs(mapped.items())
+    trig = rdfio.trig_bytes(named)
+    payloads = payloads_of(named, vocabulary.ontology)
+    files = {
+        out / VALIDATION_TTL: report,
+        out / GRAPH_TRIG: trig,
+        out / GRAPH_TTL: rdfio.turtle_bytes(union),
+        out / LINKS_CSV: write_links_csv(result.links.values(), result.entities, pack.linking),
+    }
+    files[out / MANIFEST_JSON] = manifest_bytes(trig, payloads, {path.name: data for path, data in files.items()})
+    rdfio.write_all_atomic(files)  # the manifest, which vouches for the others, is renamed last
+    result.written += list(files)
+    if config.load_store:
+        result.store_dir = out / STORE_DIR
+        result.store = sync_embedded(result.store_dir, payloads)
 
 
 def _link(records: list[ArticleRecords], known: Registry, pack: DataPack, config: RunConfig) -> tuple[dict[str, LinkDecision], RequestLog]:
@@ -147,25 +173,49 @@ def _link(records: list[ArticleRecords], known: Registry, pack: DataPack, config
         cache.close()
 
 
-def _extract_all(config: RunConfig, pack: DataPack) -> tuple[list[ArticleRecords], list[Skipped]]:
-    records: list[ArticleRecords] = []
+def _extract_all(config: RunConfig, pack: DataPack) -> tuple[list[ArticleRecords], list[Skipped], list[Duplicate]]:
+    """Extract every readable article once. Of several inputs with the same text, the one whose
+    name sorts first is read (its offsets are the evidence's, whatever order the files came in)
+    and the others are recorded as its copies."""
+    records: dict[str, ArticleRecords] = {}
+    copies: dict[str, list[Article]] = {}
     skipped: list[Skipped] = []
-    seen: dict[str, str] = {}
     for item in read_sources(config.inputs, pack, max_bytes=config.max_bytes):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
-        if item.key in seen:
-            skipped.append(Skipped(item.path, f"same text as {seen[item.key]} (read once)"))
+        first = records.get(item.key)
+        if first is not None and _reading_order(first.article) <= _reading_order(item):
+            copies.setdefault(item.key, []).append(item)
             continue
-        seen[item.key] = item.path
-        try:
-            records.append(extract(item, pack))
-        except Exception as err:  # one article's failure must not stop the batch
-            where = traceback.extract_tb(err.__traceback__)[-1]
-            skipped.append(Skipped(item.path, f"extraction failed: {type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})"))
-    records.sort(key=lambda r: (r.article.source, r.article.key))
-    return records, skipped
+        extracted = _extract_one(item, pack, skipped)
+        if extracted is None:
+            continue
+        if first is not None:
+            copies.setdefault(item.key, []).append(first.article)
+        records[item.key] = extracted
+    duplicates = [Duplicate(copy.path, records[key].article.path) for key, found in copies.items() for copy in found]
+    result = [_with_copies(record, copies.get(key, ())) for key, record in records.items()]
+    result.sort(key=lambda r: (r.article.source, r.article.key))
+    return result, skipped, sorted(duplicates, key=lambda d: (d.path, d.same_as))
+
+
+def _reading_order(article: Article) -> tuple[str, str]:
+    return article.source, article.path
+
+
+def _extract_one(article: Article, pack: DataPack, skipped: list[Skipped]) -> ArticleRecords | None:
+    try:
+        return extract(article, pack)
+    except Exception as err:  # one article's failure must not stop the batch
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        skipped.append(Skipped(article.path, f"extraction failed: {type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})"))
+        return None
+
+
+def _with_copies(record: ArticleRecords, copies: Iterable[Article]) -> ArticleRecords:
+    names = sorted({copy.source for copy in copies} - {record.article.source})
+    return replace(record, copies=tuple(names)) if names else record
 
 
 def _count_facts(records: list[ArticleRecords]) -> Counter:

@@ -28,7 +28,7 @@ from etl.vocab import ID, NKG
 
 DEFAULT_GRAPH_PREFIX = str(ID["graph/"])
 ONTOLOGY_GRAPH = "ontology"  # the ontology's graph name, after the prefix
-STATE_QUERY = f"SELECT ?graph ?hash WHERE {{ GRAPH ?graph {{ ?graph <{NKG.graphHash}> ?hash }} }}"
+STATE_QUERY = "PREFIX nkg: <https://w3id.org/newskg/ns#> SELECT ?graph ?hash WHERE { GRAPH ?graph { ?graph nkg:graphHash ?hash } }"
 
 
 class PublishError(NewskgError):
@@ -242,10 +242,16 @@ def publish(payloads: list[Payload], store: GraphStore, *, prefix: str = DEFAULT
     return report
 
 
-def manifest_bytes(trig: bytes, payloads: list[Payload]) -> bytes:
+def manifest_bytes(trig: bytes, payloads: list[Payload], files: dict[str, bytes] | None = None) -> bytes:
     """What a run wrote and validated: the hash of graph.trig (publish trusts that validation when
-    the file still has it) and each graph's hash."""
-    doc = {"graph.trig": hashlib.sha256(trig).hexdigest(), "conforms": True, "graphs": {p.key: p.digest for p in payloads}}
+    the file still has it), each graph's hash, and the hash of every file written with it (so a
+    reader can tell that the files in a folder belong to one run)."""
+    doc = {
+        "graph.trig": hashlib.sha256(trig).hexdigest(),
+        "conforms": True,
+        "graphs": {p.key: p.digest for p in payloads},
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted((files or {}).items())},
+    }
     return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,18 +43,47 @@ def read_query(text_or_path: str) -> str:
     return text_or_path
 
 
-def run_query(query: str, graph_file: Path) -> QueryResult:
+Bindings = dict[str, ox.NamedNode | ox.Literal]
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def parse_bindings(items: list[str], query: str) -> Bindings:
+    """`NAME=VALUE` pairs as RDF terms for the query's variables: `<IRI>` is an IRI (checked by
+    the RDF library), anything else a plain string literal. The terms are handed to the engine,
+    which substitutes them for the variables, so no value is ever spliced into query text."""
+    bindings: Bindings = {}
+    for item in items:
+        name, equals, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not equals or not _VARIABLE_NAME.fullmatch(name):
+            raise QueryError(f"--bind {item!r}: expected NAME=VALUE with a SPARQL variable name, e.g. name=\"Kim Jong Un\"")
+        if not re.search(rf"[?$]{name}(?![A-Za-z0-9_])", query):
+            raise QueryError(f"--bind {name}: the query has no variable ?{name}")
+        bindings[name] = _bound_term(name, value)
+    return bindings
+
+
+def _bound_term(name: str, value: str) -> ox.NamedNode | ox.Literal:
+    if value.startswith("<") and value.endswith(">"):
+        try:
+            return ox.NamedNode(value[1:-1])
+        except ValueError as err:
+            raise QueryError(f"--bind {name}: {value!r} is not a valid IRI ({err})") from None
+    return ox.Literal(value)
+
+
+def run_query(query: str, graph_file: Path, bindings: Bindings | None = None) -> QueryResult:
     """Run a SELECT or ASK query over the graph file (named graphs are queried as one union)."""
-    return _answer(rdfio.load_store(graph_file), query)
+    return _answer(rdfio.load_store(graph_file), query, bindings)
 
 
-def query_store(query: str, folder: Path) -> QueryResult:
+def query_store(query: str, folder: Path, bindings: Bindings | None = None) -> QueryResult:
     """Run a query over the embedded on-disk store (opened read-only, so a running load is no obstacle)."""
     try:
         store = ox.Store.read_only(str(folder))
     except OSError as err:
         raise QueryError(f"{folder}: not a readable newskg store ({err})") from None
-    return _answer(store, query)
+    return _answer(store, query, bindings)
 
 
 def query_endpoint(query: str, endpoint: str, auth: tuple[str, str] | None = None, timeout: float = 120.0) -> QueryResult:
@@ -90,11 +120,14 @@ def _term(value: dict | None):
     return ox.Literal(value["value"])
 
 
-def _answer(store: ox.Store, query: str) -> QueryResult:
+def _answer(store: ox.Store, query: str, bindings: Bindings | None = None) -> QueryResult:
+    substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
     try:
-        answer = store.query(query, use_default_graph_as_union=True)
+        answer = store.query(query, use_default_graph_as_union=True, substitutions=substitutions or None)
     except SyntaxError as err:
         raise QueryError(f"the query is not valid SPARQL ({err})") from None
+    except RuntimeError as err:  # e.g. a bound variable the SELECT clause does not list
+        raise QueryError(f"the query cannot run with these values ({err})") from None
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult((), (), bool(answer))
     if isinstance(answer, ox.QuerySolutions):

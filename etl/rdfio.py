@@ -8,6 +8,7 @@ reader never sees half a file and a failed run leaves the previous one in place.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -19,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 
-from etl.errors import GraphInputError
+from etl.errors import GraphInputError, OutputBusyError
 from etl.vocab import PREFIXES
 
 _FORMATS = {
@@ -140,7 +141,29 @@ def canonical_turtle_bytes(graph: Graph) -> bytes:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, flush it to disk, then rename over it."""
-    path = Path(path)
+    write_all_atomic({Path(path): data})
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Write several files so that none is ever half-written and they change together: every
+    one goes to a temporary file beside its target and is flushed to disk first, and only then
+    are they renamed over the targets, in the order given (put the one that vouches for the
+    others last). A crash before the renames leaves every old file as it was."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((_staged(path, data), path))
+        for temporary, path in staged:
+            os.replace(temporary, path)
+    except BaseException:
+        for temporary, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        raise
+    for folder in {path.parent for path in files}:
+        _sync_folder(folder)
+
+
+def _staged(path: Path, data: bytes) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
@@ -149,10 +172,47 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames themselves durable (a power cut after a rename can otherwise undo it)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+LOCK_FILE = ".newskg.lock"
+
+
+@contextmanager
+def exclusive_output(folder: Path) -> Iterator[None]:
+    """Hold the output folder for one run: a second run into it is refused instead of interleaving
+    its files, and temporary files a killed run left behind are removed. The lock dies with the
+    process, so a run killed with SIGKILL does not block the next."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_FILE, "a+b") as lock:
+        try:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputBusyError(f"{folder}: another newskg run is writing this output folder (it holds {folder / LOCK_FILE}); wait for it or choose another --out") from None
+        for stale in folder.glob(".*.part"):
+            stale.unlink(missing_ok=True)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
 # ---------------------------------------------------------------- reading

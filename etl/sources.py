@@ -8,15 +8,19 @@ left outside every content segment, so each offset still points into the origina
 
 from __future__ import annotations
 
+import codecs
 import glob
 import html
 import json
 import os
 import re
+import stat
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import charset_normalizer
 
 from etl.datapack import BoilerplateRules, DataPack
 from etl.errors import SourceError
@@ -96,8 +100,8 @@ def _expand_one(raw: str) -> Iterator[Path | Skipped]:
         if not found:
             yield Skipped(raw, f"the folder holds no article files (expected {', '.join(sorted(KNOWN_SUFFIXES))})")
         return
-    if path.is_file():
-        yield path
+    if path.is_file() or (path.exists() and not path.is_symlink()):
+        yield path  # a FIFO or device is refused when it is read, naming what it is
     elif path.is_symlink():
         yield Skipped(raw, "broken or looping symbolic link")
     else:
@@ -109,45 +113,120 @@ def _expand_one(raw: str) -> Iterator[Path | Skipped]:
 
 def _read_file(path: Path, pack: DataPack, max_bytes: int) -> Iterator[Article | Skipped]:
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise SourceError(name, f"file is {size:,} bytes, above the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
-        data = path.read_bytes()
-    except OSError as err:
-        raise SourceError(name, f"cannot be read ({err.strerror or err})") from None
-    text, warnings = decode(data, name)
-    fmt = _format_of(path, text)
-    if fmt is SourceFormat.JSONL:
-        yield from _read_jsonl(path, text, pack, warnings)
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from _read_jsonl(path, pack, max_bytes)
         return
+    data = _read_bounded(path, max_bytes)
+    text, warnings = decode(data, name)
     if not text.strip():
         raise SourceError(name, "holds only whitespace (expected article text)")
-    if fmt is SourceFormat.HTML:
+    if _format_of(path, text) is SourceFormat.HTML:
         yield _read_html(path, text, pack, warnings)
     else:
         yield _read_text(path, text, pack, warnings)
 
 
+def _read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`; a FIFO or device is never opened."""
+    name = str(path)
+    try:
+        with open(path, "rb", opener=_nonblocking) as stream:
+            _check_regular(stream, name)
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(max_bytes + 1) if size <= max_bytes else b""
+    except OSError as err:
+        raise SourceError(name, f"cannot be read ({err.strerror or err})") from None
+    if size > max_bytes or len(data) > max_bytes:
+        raise SourceError(name, f"file is {max(size, len(data)):,} bytes, above the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
+    return data
+
+
+def _check_regular(stream, name: str) -> None:
+    kind = _not_regular(os.fstat(stream.fileno()).st_mode)
+    if kind:
+        raise SourceError(name, f"is {kind}, not a regular file (expected a text, HTML or JSON Lines file)")
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)  # opening a FIFO for reading would wait for a writer
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a plain file"
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # before UTF-16: FF FE 00 00 starts with FF FE
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""", re.I)
+_WHATWG_LABELS = {"latin1": "cp1252", "iso8859_1": "cp1252", "ascii": "cp1252", "iso8859_9": "cp1254", "iso8859_11": "cp874"}
+
+
 def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
-    """Decode a file's bytes: UTF-8 (with or without BOM), else Windows-1252 with a warning."""
+    """A file's text: by its byte-order mark, as UTF-8, by the charset an HTML or XML file
+    declares, or by detection (charset-normalizer). Anything but UTF-8 comes with a warning."""
     if not data:
         raise SourceError(name, "empty file (expected article text)")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec), ()
+            except UnicodeDecodeError as err:
+                raise SourceError(name, f"starts with a {codec.upper().removesuffix('-SIG')} byte-order mark but byte {err.start} does not fit it") from None
     if b"\x00" in data[:8192]:
-        raise SourceError(name, "binary file (NUL bytes), expected UTF-8 text")
+        raise SourceError(name, "binary file (NUL bytes), expected text (UTF-16 needs a byte-order mark)")
     try:
-        return data.decode("utf-8-sig"), ()
+        return data.decode("utf-8"), ()
     except UnicodeDecodeError as err:
         position = err.start
-    try:
-        text = data.decode("cp1252")
-        encoding = "Windows-1252"
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-        encoding = "Latin-1"
+    text, encoding, how = _declared(data) or _detected(data, name)
     if _control_share(text) > 0.05:
         raise SourceError(name, "binary file (not UTF-8 and mostly control characters), expected text")
-    return text, (f"not valid UTF-8 (byte {position}); decoded as {encoding}",)
+    return text, (f"not valid UTF-8 (byte {position}); decoded as {encoding} ({how})",)
+
+
+def _declared(data: bytes) -> tuple[str, str, str] | None:
+    match = _DECLARED.search(data, 0, 4096)
+    if not match:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii")
+    try:
+        codec = codecs.lookup(label).name
+    except LookupError:
+        return None
+    codec = _WHATWG_LABELS.get(codec.replace("-", "_"), codec)  # browsers read "ISO-8859-1" as Windows-1252
+    try:
+        return data.decode(codec), _encoding_name(codec), "the encoding the file declares"
+    except UnicodeDecodeError:
+        return None
+
+
+def _detected(data: bytes, name: str) -> tuple[str, str, str]:
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise SourceError(name, "binary file (no text encoding fits), expected text")
+    text, codec = str(best), best.encoding
+    try:
+        if data.decode("cp1252") == text:  # the detector names one of several encodings that agree here
+            codec = "cp1252"
+    except UnicodeDecodeError:
+        pass
+    return text, _encoding_name(codec), "detected"
+
+
+def _encoding_name(codec: str) -> str:
+    return {"cp1252": "Windows-1252", "latin_1": "Latin-1", "utf_16": "UTF-16"}.get(codec.replace("-", "_"), codec)
 
 
 def _control_share(text: str) -> float:
@@ -228,15 +307,17 @@ def _more_precise(header: DateValue | None, byline: DateValue | None) -> DateVal
     return header
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each line in text[start:end], without its line break."""
+    """(start, end) of each line in text[start:end], without its line break (\\n, \\r\\n or a lone \\r)."""
     position = start
-    while position < end:
-        newline = text.find("\n", position, end)
-        stop = end if newline < 0 else newline
-        line_end = stop - 1 if stop > position and text[stop - 1] == "\r" else stop
-        yield position, line_end
-        position = stop + 1
+    for brk in _LINE_BREAK.finditer(text, start, end):
+        yield position, brk.start()
+        position = brk.end()
+    if position < end:
+        yield position, end
 
 
 def _lstrip(text: str, start: int, end: int) -> int:
@@ -279,31 +360,69 @@ def _is_heading(line: str) -> bool:
 # ---------------------------------------------------------------- JSON Lines
 
 
-def _read_jsonl(path: Path, text: str, pack: DataPack, warnings: tuple[str, ...]) -> Iterator[Article | Skipped]:
-    any_line = False
-    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may sit inside a JSON string
-        if not line.strip():
-            continue
-        any_line = True
-        try:
-            yield _jsonl_record(path, number, line, pack, warnings)
-        except SourceError as err:
-            yield Skipped(err.source, err.reason)
+def _read_jsonl(path: Path, pack: DataPack, max_bytes: int) -> Iterator[Article | Skipped]:
+    """One article per line, streamed: `max_bytes` limits each record, not the file."""
+    name = str(path)
+    try:
+        with open(path, "rb", opener=_nonblocking) as stream:
+            _check_regular(stream, name)
+            any_line = False
+            for number, raw in enumerate(_bounded_lines(stream, max_bytes), start=1):
+                if raw is None:
+                    yield Skipped(f"{path}:{number}", f"line {number} is longer than the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
+                    continue
+                if not raw.strip():
+                    continue
+                any_line = True
+                try:
+                    yield _jsonl_record(path, number, raw, pack)
+                except SourceError as err:
+                    yield Skipped(err.source, err.reason)
+    except OSError as err:
+        raise SourceError(name, f"cannot be read ({err.strerror or err})") from None
     if not any_line:
-        raise SourceError(str(path), "holds no JSON Lines records (expected one JSON object per line)")
+        raise SourceError(name, "holds no JSON Lines records (expected one JSON object per line)")
 
 
-def _jsonl_record(path: Path, number: int, line: str, pack: DataPack, warnings: tuple[str, ...]) -> Article:
+def _bounded_lines(stream, max_bytes: int) -> Iterator[bytes | None]:
+    """Each line of a binary stream (split at \\n only: U+2028 may sit inside a JSON string), or
+    None for a line longer than `max_bytes`, which is read past without being held."""
+    while True:
+        line = stream.readline(max_bytes + 1)
+        if not line:
+            return
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(1 << 20)
+            yield None
+            continue
+        yield line
+
+
+def _check_unicode(value: object, key: str, where: str) -> None:
+    """JSON's \\ud800 escapes can spell lone surrogates, which no file or RDF literal can hold."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            raise SourceError(where, f"\"{key}\" holds an unpaired surrogate (\\u{ord(value[err.start]):04x} at character {err.start}), expected valid Unicode") from None
+
+
+def _jsonl_record(path: Path, number: int, raw: bytes, pack: DataPack) -> Article:
     where = f"{path}:{number}"
+    line, warnings = decode(raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw, where)
+    line = line.rstrip("\r\n")
     try:
         record = json.loads(line)
     except json.JSONDecodeError as err:
-        raise SourceError(where, f"line {number} is not valid JSON ({err.msg} at column {err.colno})") from None
+        raise SourceError(where, f"line {number} is not valid JSON ({err.msg.removesuffix(' at')} at column {err.colno})") from None
     if not isinstance(record, dict):
         raise SourceError(where, f"line {number} is a JSON {type(record).__name__}, expected an object")
     body = record.get("text")
     if not isinstance(body, str) or not body.strip():
         raise SourceError(where, "record has no \"text\" string (expected the article text)")
+    for key in ("text", "title", "url", "id", "published"):
+        _check_unicode(record.get(key), key, where)
     published = None
     if record.get("published"):
         try:
@@ -451,6 +570,9 @@ def _read_html(path: Path, source: str, pack: DataPack, warnings: tuple[str, ...
     if missing:
         warnings = (*warnings, f"{missing} line(s) of the main text could not be located in the HTML and were left out")
     segments = classify_lines(text, 0, len(text), pack.boilerplate)
+    if not any(s.kind in (SegmentKind.BODY, SegmentKind.CAPTION) for s in segments):
+        words = len(text.split())
+        raise SourceError(name, f"HTML without article text (the main content found is {words} word(s) of headings or navigation, no paragraph)")
     title = (meta.title or "").strip() if meta else ""
     if title and segments and " ".join(text[segments[0].start : segments[0].end].split()) == " ".join(title.split()):
         segments[0] = Segment(segments[0].start, segments[0].end, SegmentKind.HEADLINE)

@@ -44,6 +44,7 @@ class NKG(DefinedNamespace):
     AttributionScheme: URIRef
     # article properties
     sourceName: URIRef
+    alsoReadFrom: URIRef
     sourceFormat: URIRef
     contentHash: URIRef
     textLength: URIRef

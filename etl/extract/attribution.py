@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from etl.extract.document import Document
@@ -110,7 +111,18 @@ def split_between_verbs(text: str, span: tuple[int, int], verbs: list[re.Match[s
 
 
 def gap_tokens(sentence: Sentence, start: int, end: int) -> int:
-    return sum(1 for t in sentence.tokens if start <= t.start and t.end <= end)
+    """How many tokens lie wholly within [start, end) (tokens are in order and do not overlap)."""
+    first = bisect_left(sentence.tokens, start, key=_token_start)
+    after = bisect_right(sentence.tokens, end, key=_token_end)
+    return max(0, after - first)
+
+
+def _token_start(token) -> int:
+    return token.start
+
+
+def _token_end(token) -> int:
+    return token.end
 
 
 def _named(doc: Document, sentence: Sentence, found: Found, cue: re.Match[str], denial: bool) -> Speech:

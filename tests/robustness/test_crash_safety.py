@@ -1,0 +1,133 @@
+"""A run killed with SIGKILL while it writes leaves the previous output whole and readable, and
+the next run picks up cleanly (leftover temporary files removed, the store brought in step)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUTS = ("graph.trig", "graph.ttl", "validation.ttl", "links.csv", "manifest.json")
+
+
+def _run(corpus: Path, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl", "run", str(corpus), "--out", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+
+
+def _start(corpus: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "etl", "run", str(corpus), "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+
+
+def _kill_when(process: subprocess.Popen, condition) -> bool:
+    """SIGKILL the process the moment the condition holds; False if it ended first."""
+    if not _signal_when(process, signal.SIGKILL, condition):
+        return False
+    process.wait()
+    return True
+
+
+def _signal_when(process: subprocess.Popen, signum: int, condition, limit: float = 300.0) -> bool:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            process.send_signal(signum)
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.0002)
+    process.kill()
+    raise AssertionError("the run neither reached the moment nor ended")
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUTS}
+
+
+def _store_dump(folder: Path) -> list[str]:
+    store = ox.Store.read_only(str(folder))
+    return sorted(str(quad) for quad in store)
+
+
+def _manifest_vouches(out: Path) -> None:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, name
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """A previous output (the sample corpus) and, for comparison, a clean run of a bigger corpus."""
+    root = tmp_path_factory.mktemp("crash")
+    corpus = root / "corpus"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "synthetic.py"), str(corpus), "--articles", "40"], check=True, capture_output=True)
+    clean = root / "clean"
+    assert _run(corpus, clean).returncode == 0
+    return corpus, _files(clean), _store_dump(clean / "store")
+
+
+@pytest.fixture
+def previous(tmp_path):
+    out = tmp_path / "out"
+    result = _run(ROOT / "articles", out)
+    assert result.returncode == 0, result.stderr
+    return out, _files(out), _store_dump(out / "store")
+
+
+def test_sigkill_while_the_files_are_written_keeps_the_previous_output(runs, previous):
+    corpus, new_files, new_store = runs
+    out, old_files, old_store = previous
+    process = _start(corpus, out)
+    assert _kill_when(process, lambda: any(out.glob(".*.part"))), "the run ended before it wrote"
+    assert process.returncode == -signal.SIGKILL
+    now = _files(out)
+    for name in OUTPUTS:
+        assert now[name] in (old_files[name], new_files[name]), f"{name} is neither the old nor the new file: half-written"
+    if now["manifest.json"] == old_files["manifest.json"] and now != old_files:
+        pytest.fail("files were replaced while the manifest that vouches for them was not")
+    assert now == old_files, "killed while staging: every previous file is intact"
+    _manifest_vouches(out)
+    assert _store_dump(out / "store") == old_store, "the store is only touched after the files"
+    assert list(out.glob(".*.part")), "the killed run's temporary files are still there"
+
+    rerun = _run(corpus, out)
+    assert rerun.returncode == 0, rerun.stderr
+    assert not list(out.glob(".*.part")), "the next run removed the leftovers"
+    assert _files(out) == new_files
+    assert _store_dump(out / "store") == new_store
+
+
+def test_sigkill_while_the_store_is_loaded_leaves_it_readable_and_the_next_run_completes_it(runs, previous):
+    corpus, new_files, new_store = runs
+    out, old_files, old_store = previous
+    process = _start(corpus, out)
+    assert _kill_when(process, lambda: (out / "manifest.json").read_bytes() != old_files["manifest.json"]), "the run ended before it loaded"
+    assert _files(out) == new_files, "the files were all renamed before the store was touched"
+    partial = _store_dump(out / "store")  # opens and reads after the kill
+    assert len(partial) > 0
+    rerun = _run(corpus, out)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "unchanged" in rerun.stdout
+    assert _store_dump(out / "store") == new_store
+
+
+def test_a_second_run_into_the_same_folder_is_refused_while_one_writes(runs, tmp_path):
+    corpus, new_files, _ = runs
+    out = tmp_path / "out"
+    process = _start(corpus, out)
+    assert _signal_when(process, signal.SIGSTOP, lambda: any(out.glob(".*.part"))), "the run ended before it wrote"
+    try:
+        second = _run(ROOT / "articles", out)
+    finally:
+        process.send_signal(signal.SIGCONT)
+    assert second.returncode == 3
+    assert f"{out}: another newskg run is writing this output folder" in second.stderr
+    assert process.wait(timeout=600) == 0
+    assert _files(out) == new_files, "the first run finished undisturbed"
