@@ -474,8 +474,8 @@ class _View:
     """Text of an HTML document with, for each character, its span in the HTML source."""
 
     chars: list[str]
-    starts: list[int]
-    ends: list[int]
+    starts: array
+    ends: array
 
     def add(self, text: str, start: int, end: int | None = None) -> None:
         for offset, char in enumerate(text):
@@ -489,7 +489,7 @@ class _View:
 
 
 def html_text_view(source: str) -> _View:
-    view = _View([], [], [])
+    view = _View([], array("q"), array("q"))
     position = 0
     length = len(source)
     while position < length:
