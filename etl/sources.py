@@ -2,8 +2,13 @@
 
 Three forms are read: plain text as in the sample corpus (optional first line ` date YYYY-MM`
 followed by the headline), HTML (main text and metadata through trafilatura) and JSON Lines
-(`id`, `url`, `title`, `published`, `text`). Boilerplate is not cut out of the text; it is
-left outside every content segment, so each offset still points into the original file.
+(`id`, `url`, `title`, `published`, `text`), streamed record by record. Boilerplate is not cut
+out of the text; it is left outside every content segment, so each offset still points into the
+original file.
+
+Text is decoded by its byte-order mark, as UTF-8, by the charset an HTML file declares, or by
+detection, with a warning for anything but UTF-8. An input that cannot be read (empty, binary,
+too large, not a regular file, a broken record) becomes a `Skipped` with a one-line reason.
 """
 
 from __future__ import annotations
@@ -213,16 +218,27 @@ def _declared(data: bytes) -> tuple[str, str, str] | None:
 
 
 def _detected(data: bytes, name: str) -> tuple[str, str, str]:
+    """Windows-1252 for text that reads as a Latin-script language in it (what a browser assumes for
+    German pages without a charset, and what short texts cannot be told apart from); otherwise what
+    charset-normalizer finds (Cyrillic, Greek, ... encodings)."""
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None and _reads_as_latin_script(western):
+        return western, "Windows-1252", "detected"
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise SourceError(name, "binary file (no text encoding fits), expected text")
-    text, codec = str(best), best.encoding
-    try:
-        if data.decode("cp1252") == text:  # the detector names one of several encodings that agree here
-            codec = "cp1252"
-    except UnicodeDecodeError:
-        pass
-    return text, _encoding_name(codec), "detected"
+    return str(best), _encoding_name(best.encoding), "detected"
+
+
+def _reads_as_latin_script(text: str) -> bool:
+    """Most letters are ASCII ones: German has a few umlauts per hundred letters, while Cyrillic
+    or Greek bytes read as Windows-1252 turn nearly every letter into an accented one."""
+    letters = [char for char in text[:65536] if char.isalpha()]
+    accented = sum(1 for char in letters if ord(char) > 127)
+    return len(letters) < 40 or accented <= 0.3 * len(letters)  # too few letters to tell: the common case
 
 
 def _encoding_name(codec: str) -> str:
