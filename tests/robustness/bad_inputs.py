@@ -238,8 +238,11 @@ def _unreadable_for_root(path: Path):
 
 def markdown_table(batch: Batch) -> str:
     rows = ["| input | outcome | message |", "| --- | --- | --- |"]
+    lines = (batch.stderr + batch.stdout).splitlines()
     for case in CASES:
-        line = next((line for line in (batch.stderr + batch.stdout).splitlines() if case.message and case.message in line), "")
+        path = batch.paths[case.kind]
+        named = (message_path(case, path), path.name)
+        line = next((line for line in lines if case.message and case.message in line and any(n in line for n in named)), "")
         shown = line.strip().removeprefix("newskg: ").replace(str(batch.folder) + "/", "").replace("|", "\\|")
         rows.append(f"| {case.kind} | {case.outcome} | {f'`{shown}`' if shown else '—'} |")
     return "\n".join(rows)
