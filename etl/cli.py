@@ -66,8 +66,19 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("inputs", nargs="*", default=["articles"], metavar="INPUT", help="file, folder or glob (default: articles/)")
     command.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
     command.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="domain data pack folder (default: the bundled one)")
-    command.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, help=f"skip files larger than this (default: {DEFAULT_MAX_BYTES})")
+    command.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+                         help=f"skip files larger than N bytes; for JSON Lines, records longer than N (default: {DEFAULT_MAX_BYTES})")
     _add_linking_options(command)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of bytes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 byte, got {value}")
+    return value
 
 
 def _add_credentials(command: argparse.ArgumentParser) -> None:

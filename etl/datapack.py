@@ -30,7 +30,10 @@ def slug(text: str) -> str:
     """A readable, stable IRI key: ASCII, lower case, words joined by hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     readable = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return readable or "x-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]  # a name in another script
+    if readable:
+        return readable
+    canonical = unicodedata.normalize("NFC", " ".join(text.split())).casefold()  # a name in another script
+    return "x-" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
 class CueSet:

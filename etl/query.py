@@ -124,16 +124,16 @@ def _answer(store: ox.Store, query: str, bindings: Bindings | None = None) -> Qu
     substitutions = {ox.Variable(name): term for name, term in (bindings or {}).items()}
     try:
         answer = store.query(query, use_default_graph_as_union=True, substitutions=substitutions or None)
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult((), (), bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = tuple(v.value for v in answer.variables)
+            rows = tuple(tuple(solution[v] for v in variables) for solution in answer)  # evaluation happens here
+            return QueryResult(variables, rows)
     except SyntaxError as err:
         raise QueryError(f"the query is not valid SPARQL ({err})") from None
-    except RuntimeError as err:  # e.g. a bound variable the SELECT clause does not list
-        raise QueryError(f"the query cannot run with these values ({err})") from None
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult((), (), bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = tuple(v.value for v in answer.variables)
-        rows = tuple(tuple(solution[v] for v in variables) for solution in answer)
-        return QueryResult(variables, rows)
+    except (RuntimeError, OSError, ValueError) as err:  # a bound variable the SELECT clause lacks, a SERVICE call
+        raise QueryError(f"the query cannot run ({type(err).__name__}: {err})") from None
     raise QueryError("only SELECT and ASK queries print as a table (CONSTRUCT and DESCRIBE are not supported here)")
 
 

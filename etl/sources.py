@@ -14,6 +14,7 @@ too large, not a regular file, a broken record) becomes a `Skipped` with a one-l
 from __future__ import annotations
 
 import codecs
+import errno
 import glob
 import html
 import json
@@ -91,8 +92,8 @@ def _expand_one(raw: str) -> Iterator[Path | Skipped]:
         if not matches:
             yield Skipped(raw, "the pattern matches no file")
         for match in matches:
-            if os.path.isfile(match):
-                yield Path(match)
+            if not os.path.isdir(match):
+                yield Path(match)  # a FIFO or device among them is refused when it is read, naming what it is
         return
     if path.is_dir():
         found = False
@@ -105,12 +106,21 @@ def _expand_one(raw: str) -> Iterator[Path | Skipped]:
         if not found:
             yield Skipped(raw, f"the folder holds no article files (expected {', '.join(sorted(KNOWN_SUFFIXES))})")
         return
-    if path.is_file() or (path.exists() and not path.is_symlink()):
+    if path.exists():
         yield path  # a FIFO or device is refused when it is read, naming what it is
     elif path.is_symlink():
-        yield Skipped(raw, "broken or looping symbolic link")
+        yield Skipped(raw, _unresolvable(path))
     else:
         yield Skipped(raw, "no such file or folder")
+
+
+def _unresolvable(link: Path) -> str:
+    try:
+        os.stat(link)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return f"cannot be read ({err.strerror})"
+    return f"broken symbolic link (it points to {os.readlink(link)}, which does not exist)"
 
 
 # ---------------------------------------------------------------- reading one file
@@ -132,9 +142,11 @@ def _read_file(path: Path, pack: DataPack, max_bytes: int) -> Iterator[Article |
 
 
 def _read_bounded(path: Path, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most `max_bytes`; a FIFO or device is never opened."""
+    """The bytes of a regular file of at most `max_bytes`. A FIFO or device is refused before it
+    is opened (opening some has effects); the open file is checked again, without blocking."""
     name = str(path)
     try:
+        _refuse_irregular(os.stat(path).st_mode, name)
         with open(path, "rb", opener=_nonblocking) as stream:
             _check_regular(stream, name)
             size = os.fstat(stream.fileno()).st_size
@@ -147,7 +159,11 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
 
 
 def _check_regular(stream, name: str) -> None:
-    kind = _not_regular(os.fstat(stream.fileno()).st_mode)
+    _refuse_irregular(os.fstat(stream.fileno()).st_mode, name)
+
+
+def _refuse_irregular(mode: int, name: str) -> None:
+    kind = _not_regular(mode)
     if kind:
         raise SourceError(name, f"is {kind}, not a regular file (expected a text, HTML or JSON Lines file)")
 
@@ -175,7 +191,18 @@ _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})""", re.I)
-_WHATWG_LABELS = {"latin1": "cp1252", "iso8859_1": "cp1252", "ascii": "cp1252", "iso8859_9": "cp1254", "iso8859_11": "cp874"}
+# The text encodings an HTML or XML file may declare (the WHATWG Encoding Standard's, as Python
+# names them); anything else (base64, rot13, unicode_escape, ...) is not honoured.
+_DECLARABLE = frozenset({
+    "utf_8", "cp1252", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_5", "iso8859_6", "iso8859_7", "iso8859_8",
+    "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "cp1250", "cp1251", "cp1253", "cp1254",
+    "cp1255", "cp1256", "cp1257", "cp1258", "cp874", "koi8_r", "koi8_u", "mac_roman", "mac_cyrillic", "cp866",
+    "gbk", "gb18030", "big5", "euc_jp", "iso2022_jp", "shift_jis", "euc_kr",
+})
+# Labels a browser reads as another encoding: Latin-1 and ASCII as Windows-1252, UTF-16 and UTF-32
+# (which a byte-oriented declaration cannot truly be) as UTF-8.
+_WHATWG_LABELS = {"latin_1": "cp1252", "iso8859_1": "cp1252", "ascii": "cp1252", "iso8859_9": "cp1254", "iso8859_11": "cp874",
+                  "gb2312": "gbk", "utf_16": "utf_8", "utf_16_le": "utf_8", "utf_16_be": "utf_8", "utf_32": "utf_8"}
 
 
 def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
@@ -207,13 +234,15 @@ def _declared(data: bytes) -> tuple[str, str, str] | None:
         return None
     label = (match.group(1) or match.group(2)).decode("ascii")
     try:
-        codec = codecs.lookup(label).name
+        codec = codecs.lookup(label).name.replace("-", "_")
     except LookupError:
         return None
-    codec = _WHATWG_LABELS.get(codec.replace("-", "_"), codec)  # browsers read "ISO-8859-1" as Windows-1252
+    codec = _WHATWG_LABELS.get(codec, codec)
+    if codec not in _DECLARABLE:
+        return None
     try:
         return data.decode(codec), _encoding_name(codec), "the encoding the file declares"
-    except UnicodeDecodeError:
+    except (UnicodeError, LookupError):
         return None
 
 
@@ -376,28 +405,59 @@ def _is_heading(line: str) -> bool:
 # ---------------------------------------------------------------- JSON Lines
 
 
+JSONL_GIVE_UP = 20  # unreadable lines before the first record after which a file is not JSON Lines
+
+
 def _read_jsonl(path: Path, pack: DataPack, max_bytes: int) -> Iterator[Article | Skipped]:
-    """One article per line, streamed: `max_bytes` limits each record, not the file."""
+    """One article per line, streamed: `max_bytes` limits each record, not the file. A file whose
+    first lines are all unreadable is skipped as a whole, with one line, not one per line."""
     name = str(path)
     try:
+        _refuse_irregular(os.stat(path).st_mode, name)
         with open(path, "rb", opener=_nonblocking) as stream:
             _check_regular(stream, name)
-            any_line = False
+            _check_jsonl_start(stream.read(8192), name)
+            stream.seek(0)
+            pending: list[Skipped] = []  # held back until a record shows the file is JSON Lines
+            any_line = any_record = False
             for number, raw in enumerate(_bounded_lines(stream, max_bytes), start=1):
-                if raw is None:
-                    yield Skipped(f"{path}:{number}", f"line {number} is longer than the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
-                    continue
-                if not raw.strip():
+                if raw is not None and not raw.strip():
                     continue
                 any_line = True
-                try:
-                    yield _jsonl_record(path, number, raw, pack)
-                except SourceError as err:
-                    yield Skipped(err.source, err.reason)
+                item = _jsonl_item(path, number, raw, pack, max_bytes)
+                if isinstance(item, Skipped) and not any_record:
+                    pending.append(item)
+                    if len(pending) >= JSONL_GIVE_UP:
+                        raise SourceError(name, f"the first {JSONL_GIVE_UP} lines are not JSON Lines records (line 1: {pending[0].reason}); not read further")
+                    continue
+                if not any_record:
+                    any_record = True
+                    yield from pending
+                    pending.clear()
+                yield item
+            yield from pending
     except OSError as err:
         raise SourceError(name, f"cannot be read ({err.strerror or err})") from None
     if not any_line:
         raise SourceError(name, "holds no JSON Lines records (expected one JSON object per line)")
+
+
+def _check_jsonl_start(head: bytes, name: str) -> None:
+    for bom, codec in _BOMS:
+        if codec != "utf-8-sig" and head.startswith(bom):
+            raise SourceError(name, f"starts with a {codec.upper()} byte-order mark; JSON Lines must be UTF-8 (RFC 8259)")
+    if b"\x00" in head:
+        raise SourceError(name, "binary file (NUL bytes), expected JSON Lines text")
+
+
+def _jsonl_item(path: Path, number: int, raw: bytes | None, pack: DataPack, max_bytes: int) -> Article | Skipped:
+    where = f"{path}:{number}"
+    if raw is None:
+        return Skipped(where, f"line {number} is longer than the limit of {max_bytes:,} bytes (raise it with --max-bytes)")
+    try:
+        return _jsonl_record(path, number, raw, pack)
+    except SourceError as err:
+        return Skipped(err.source, err.reason)
 
 
 def _bounded_lines(stream, max_bytes: int) -> Iterator[bytes | None]:
@@ -432,6 +492,9 @@ def _jsonl_record(path: Path, number: int, raw: bytes, pack: DataPack) -> Articl
         record = json.loads(line)
     except json.JSONDecodeError as err:
         raise SourceError(where, f"line {number} is not valid JSON ({err.msg.removesuffix(' at')} at column {err.colno})") from None
+    except (ValueError, RecursionError) as err:  # a 5,000-digit number, nesting 100,000 deep
+        reason = " ".join(str(err).split())[:160]
+        raise SourceError(where, f"line {number} cannot be read as JSON ({type(err).__name__}: {reason})") from None
     if not isinstance(record, dict):
         raise SourceError(where, f"line {number} is a JSON {type(record).__name__}, expected an object")
     body = record.get("text")

@@ -174,15 +174,22 @@ CASES = (
     Case("JSON Lines, one line cut off", _jsonl("feed.jsonl", [_record("a", "Schoigu traf Kim Jong Un in Pjöngjang."), '{"id": "b", "text": "Lawrow traf', _record("c", "Putin empfing Kim Jong Un im Kreml.")]), SKIPPED, "line 2 is not valid JSON (Unterminated string starting at column 21)"),
     Case("JSON Lines, a lone surrogate", _jsonl("surrogat.jsonl", ['{"id": "s", "text": "Kim \\ud800 traf Putin."}']), SKIPPED, '"text" holds an unpaired surrogate (\\ud800 at character 4), expected valid Unicode'),
     Case("JSON Lines, date 2023-02-30", _jsonl("datum.jsonl", [_record("d", "Kim traf Putin.", published="2023-02-30")]), SKIPPED, "\"published\" '2023-02-30' is not an ISO date (expected YYYY-MM-DD)"),
+    Case("JSON Lines, a 5,000-digit number", _jsonl("zahlen.jsonl", ['{"id": "n", "text": "x", "n": ' + "9" * 5000 + "}", _record("ok", "Lawrow traf Choe Son Hui in Moskau.")]), SKIPPED, "line 1 cannot be read as JSON (ValueError: Exceeds the limit (4300 digits)"),
+    Case("JSON Lines, nested 100,000 deep", _jsonl("tief.jsonl", ["[" * 100_000 + "]" * 100_000, _record("ok", "Choe Son Hui traf Lawrow in Pjöngjang.")]), SKIPPED, "line 1 cannot be read as JSON (RecursionError"),
+    Case("JSON Lines in UTF-16", _bytes("utf16.jsonl", (_record("u", "Kim traf Putin.") + "\n").encode("utf-16")), SKIPPED, "starts with a UTF-16 byte-order mark; JSON Lines must be UTF-8 (RFC 8259)"),
+    Case("random bytes named .jsonl", _bytes("zufall.jsonl", bytes((i * 97 + 13) % 256 or 1 for i in range(200_000))), SKIPPED, "the first 20 lines are not JSON Lines records"),
     Case("the same article under two names", _twice, ONCE, "same text as"),
 )
+
+
+WHOLE_FILE = {"JSON Lines in UTF-16", "random bytes named .jsonl"}
 
 
 def message_path(case: Case, path: Path) -> str:
     """The name messages give the input: a JSON Lines record is named file:line."""
     if case.kind == "JSON Lines, one line cut off":
         return f"{path}:2"
-    if path.suffix == ".jsonl":
+    if path.suffix == ".jsonl" and case.kind not in WHOLE_FILE:
         return f"{path}:1"
     return str(path)
 

@@ -3,8 +3,10 @@ the next run picks up cleanly (leftover temporary files removed, the store broug
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -13,6 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
+from etl.publish import STATE_QUERY
+from etl.vocab import NKG
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUTS = ("graph.trig", "graph.ttl", "validation.ttl", "links.csv", "manifest.json")
@@ -39,9 +44,33 @@ def _stop_when(process: subprocess.Popen, condition) -> bool:
     if not _signal_when(process, signal.SIGSTOP, condition):
         return False
     stat = Path(f"/proc/{process.pid}/stat")
+    deadline = time.monotonic() + 10
     while stat.read_text().rpartition(")")[2].split()[0] != "T":
+        assert time.monotonic() < deadline, "the process did not stop"
         time.sleep(0.0001)
     return True
+
+
+@contextlib.contextmanager
+def _child(corpus: Path, out: Path):
+    """A run in a subprocess that is never left behind, stopped or running, whatever the test does."""
+    process = _start(corpus, out)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def _staging(out: Path) -> bool:
+    """Frozen while staging: some file is staged, the manifest (staged last) is not, so no rename has begun."""
+    return bool(list(out.glob(".*.part"))) and not list(out.glob(".manifest.json.*.part"))
+
+
+def _graph_hashes(folder: Path) -> dict[str, str]:
+    store = ox.Store.read_only(str(folder))
+    return {row["graph"].value: row["hash"].value for row in store.query(STATE_QUERY)}
 
 
 def _signal_when(process: subprocess.Popen, signum: int, condition, limit: float = 300.0) -> bool:
@@ -94,21 +123,20 @@ def previous(tmp_path):
 def test_sigkill_while_the_files_are_written_keeps_the_previous_output(runs, previous):
     corpus, new_files, new_store = runs
     out, old_files, old_store = previous
-    for _ in range(5):
-        process = _start(corpus, out)
-        assert _stop_when(process, lambda: any(out.glob(".*.part"))), "the run ended before it wrote"
-        if not list(out.glob(".manifest.json.*.part")):  # the manifest is staged last: no rename has begun
-            break
-        # frozen in the microseconds of the renames: let it finish, put the previous output back, again
-        process.send_signal(signal.SIGCONT)
-        assert process.wait() == 0
+    for _ in range(10):
+        with _child(corpus, out) as process:
+            assert _stop_when(process, lambda: any(out.glob(".*.part"))), "the run ended before it wrote"
+            if _staging(out):
+                assert _files(out) == old_files, "staging never touches the files in place"
+                process.send_signal(signal.SIGKILL)
+                assert process.wait() == -signal.SIGKILL
+                break
+            # frozen after the staging: let it finish, put the previous output back, and again
+            process.send_signal(signal.SIGCONT)
+            assert process.wait() == 0
         assert _run(ROOT / "articles", out).returncode == 0
     else:
         pytest.fail("the run was never caught while it staged its files")
-    assert _files(out) == old_files, "staging never touches the files in place"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL
     assert _files(out) == old_files, "killed while staging: every previous file is intact"
     _manifest_vouches(out)
     assert _store_dump(out / "store") == old_store, "the store is only touched after the files"
@@ -124,27 +152,65 @@ def test_sigkill_while_the_files_are_written_keeps_the_previous_output(runs, pre
 def test_sigkill_while_the_store_is_loaded_leaves_it_readable_and_the_next_run_completes_it(runs, previous):
     corpus, new_files, new_store = runs
     out, old_files, old_store = previous
-    process = _start(corpus, out)
-    assert _kill_when(process, lambda: (out / "manifest.json").read_bytes() != old_files["manifest.json"]), "the run ended before it loaded"
+    store = out / "store"
+    before = _listing(store)
+    with _child(corpus, out) as process:
+        renamed = lambda: (out / "manifest.json").read_bytes() != old_files["manifest.json"]  # noqa: E731
+        assert _kill_when(process, lambda: renamed() and _new_log_bytes(store, before) > 100_000), "the run ended before it loaded"
+        assert process.returncode == -signal.SIGKILL
     assert _files(out) == new_files, "the files were all renamed before the store was touched"
-    partial = _store_dump(out / "store")  # opens and reads after the kill
-    assert len(partial) > 0
+    partial = _graph_hashes(store)  # the store opens and reads after the kill
+    wanted = _graph_hashes_of(new_store)
+    loaded = sum(1 for graph, digest in wanted.items() if partial.get(graph) != digest)
+    dropped = sum(1 for graph in partial if graph not in wanted)
+    assert partial != _graph_hashes_of(old_store) and loaded > 0, "killed in the middle of the load: neither the old store nor the new"
     rerun = _run(corpus, out)
     assert rerun.returncode == 0, rerun.stderr
-    assert "unchanged" in rerun.stdout
-    assert _store_dump(out / "store") == new_store
+    assert f"{loaded} graphs loaded, {len(wanted) - loaded} unchanged, {dropped} dropped" in rerun.stdout, "the rerun sends exactly what the kill left undone"
+    assert _store_dump(store) == new_store
 
 
 def test_a_second_run_into_the_same_folder_is_refused_while_one_writes(runs, tmp_path):
     corpus, new_files, _ = runs
     out = tmp_path / "out"
-    process = _start(corpus, out)
-    assert _stop_when(process, lambda: any(out.glob(".*.part"))), "the run ended before it wrote"
-    try:
-        second = _run(ROOT / "articles", out)
-    finally:
-        process.send_signal(signal.SIGCONT)
+    for _ in range(10):
+        with _child(corpus, out) as process:
+            assert _stop_when(process, lambda: any(out.glob(".*.part"))), "the run ended before it wrote"
+            holding = bool(list(out.glob(".*.part")))  # frozen inside the locked write
+            try:
+                second = _run(ROOT / "articles", out) if holding else None
+            finally:
+                process.send_signal(signal.SIGCONT)
+            assert process.wait(timeout=600) == 0
+        if holding:
+            break
+    else:
+        pytest.fail("the run was never caught while it wrote")
     assert second.returncode == 3
     assert f"{out}: another newskg run is writing this output folder" in second.stderr
-    assert process.wait(timeout=600) == 0
     assert _files(out) == new_files, "the first run finished undisturbed"
+
+
+def _listing(folder: Path) -> dict[str, int]:
+    sizes = {}
+    for entry in os.scandir(folder):
+        try:
+            sizes[entry.name] = entry.stat().st_size
+        except FileNotFoundError:  # the store removed it meanwhile
+            pass
+    return sizes
+
+
+def _new_log_bytes(store: Path, before: dict[str, int]) -> int:
+    """What the store's write-ahead log gained since the run began: a transaction is under way."""
+    return sum(size for name, size in _listing(store).items() if name.endswith(".log") and name not in before)
+
+
+def _graph_hashes_of(dump: list[str]) -> dict[str, str]:
+    marker = f" <{NKG.graphHash}> "
+    hashes = {}
+    for quad in dump:
+        if marker in quad:
+            subject, _, rest = quad.partition(marker)
+            hashes[subject.strip("<>")] = rest.split('"')[1]
+    return hashes

@@ -65,3 +65,11 @@ def test_a_byte_order_mark_that_lies_is_named():
 
 def _first_non_ascii(data: bytes) -> int:
     return next(i for i, byte in enumerate(data) if byte > 127)
+
+
+@pytest.mark.parametrize("label", ["base64", "rot13", "hex", "zlib", "uu", "quopri", "unicode_escape", "undefined", "utf-16", "no-such-charset"])
+def test_a_declared_charset_that_is_no_text_encoding_is_not_honoured(label):
+    html = f'<html><head><meta charset="{label}"></head><body><p>Pjöngjang \\ud800 bestreitet.</p></body></html>'
+    decoded, warnings = decode(html.encode("cp1252"), "x.html")
+    assert "Pjöngjang \\ud800 bestreitet." in decoded, "read as Windows-1252, the escape left as it is"
+    assert warnings[0].endswith("decoded as Windows-1252 (detected)")
