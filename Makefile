@@ -17,7 +17,7 @@ install: $(VENV)/.installed-run
 install-test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-run
-	$(BIN)/python bench/stages.py
+	$(BIN)/python bench/run.py
 
 bench-publish: $(VENV)/.installed-test
 	$(BIN)/python bench/publish.py --articles 1000
