@@ -84,7 +84,7 @@ def _baselines(union, turtle: bytes, vocabulary: Vocabulary, times: dict[str, fl
     union.serialize(format="turtle")
     rdflib_turtle = time.perf_counter() - start
     start = time.perf_counter()
-    own_turtle = rdfio.turtle_bytes(union)
+    rdfio.turtle_bytes(union)  # the serialize stage also writes TriG and payloads: time Turtle alone
     own_turtle_time = time.perf_counter() - start
     start = time.perf_counter()
     pyshacl_validate(union, shacl_graph=vocabulary.shapes, ont_graph=vocabulary.ontology, inference="none", advanced=True, allow_warnings=True)
@@ -95,7 +95,6 @@ def _baselines(union, turtle: bytes, vocabulary: Vocabulary, times: dict[str, fl
     start = time.perf_counter()
     ox.serialize(triples, format=ox.RdfFormat.TURTLE)
     serialize_floor = time.perf_counter() - start
-    assert len(own_turtle) == len(turtle)
     return {
         "rdflib turtle": rdflib_turtle,
         "own turtle": own_turtle_time,

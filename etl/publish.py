@@ -23,7 +23,7 @@ from rdflib import Graph, URIRef
 
 from etl import rdfio
 from etl.errors import NewskgError
-from etl.http import backoff_delay, shown
+from etl.http import backoff_delay, client_session, shown
 from etl.vocab import ID, NKG
 
 DEFAULT_GRAPH_PREFIX = str(ID["graph/"])
@@ -167,10 +167,7 @@ class GraphStore:
         self.backoff = backoff
         self.max_wait = max_wait
         self._sleep = sleep
-        self.session = session or requests.Session()
-        self.session.trust_env = False
-        self.session.auth = auth
-        self.session.headers["User-Agent"] = "newskg-publish"
+        self.session = client_session("newskg-publish", auth=auth, session=session)
         self.requests = 0
         self.waits: list[float] = []
 

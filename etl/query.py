@@ -11,7 +11,7 @@ import requests
 
 from etl import rdfio, resources
 from etl.errors import QueryError
-from etl.http import shown
+from etl.http import client_session, shown
 from etl.vocab import PREFIXES
 
 
@@ -88,11 +88,13 @@ def query_store(query: str, folder: Path, bindings: Bindings | None = None) -> Q
 
 def query_endpoint(query: str, endpoint: str, auth: tuple[str, str] | None = None, timeout: float = 120.0) -> QueryResult:
     """Run a query at a SPARQL 1.1 Protocol endpoint (the query travels as the request body, never spliced into a URL)."""
+    session = client_session("newskg-query", auth=auth, accept="application/sparql-results+json")
     try:
-        response = requests.post(endpoint, data=query.encode("utf-8"), auth=auth, timeout=timeout,
-                                 headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+        response = session.post(endpoint, data=query.encode("utf-8"), timeout=timeout, headers={"Content-Type": "application/sparql-query"})
     except requests.RequestException as err:
         raise QueryError(f"{shown(endpoint)}: cannot be reached ({type(err).__name__})") from None
+    finally:
+        session.close()
     if response.status_code >= 400:
         raise QueryError(f"{shown(endpoint)}: HTTP {response.status_code}: {response.text.strip()[:500]}")
     try:

@@ -23,8 +23,10 @@ import re
 import stat
 from array import array
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import charset_normalizer
 
@@ -142,13 +144,10 @@ def _read_file(path: Path, pack: DataPack, max_bytes: int) -> Iterator[Article |
 
 
 def _read_bounded(path: Path, max_bytes: int) -> bytes:
-    """The bytes of a regular file of at most `max_bytes`. A FIFO or device is refused before it
-    is opened (opening some has effects); the open file is checked again, without blocking."""
+    """The bytes of a regular file of at most `max_bytes`."""
     name = str(path)
     try:
-        _refuse_irregular(os.stat(path).st_mode, name)
-        with open(path, "rb", opener=_nonblocking) as stream:
-            _check_regular(stream, name)
+        with _open_regular(path) as stream:
             size = os.fstat(stream.fileno()).st_size
             data = stream.read(max_bytes + 1) if size <= max_bytes else b""
     except OSError as err:
@@ -158,8 +157,14 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def _check_regular(stream, name: str) -> None:
-    _refuse_irregular(os.fstat(stream.fileno()).st_mode, name)
+@contextmanager
+def _open_regular(path: Path) -> Iterator[BinaryIO]:
+    """A regular file opened for reading. A FIFO or device is refused before it is opened (opening
+    some has effects), and the open file is checked again, having been opened without blocking."""
+    _refuse_irregular(os.stat(path).st_mode, str(path))
+    with open(path, "rb", opener=_nonblocking) as stream:
+        _refuse_irregular(os.fstat(stream.fileno()).st_mode, str(path))
+        yield stream
 
 
 def _refuse_irregular(mode: int, name: str) -> None:
@@ -413,9 +418,7 @@ def _read_jsonl(path: Path, pack: DataPack, max_bytes: int) -> Iterator[Article 
     first lines are all unreadable is skipped as a whole, with one line, not one per line."""
     name = str(path)
     try:
-        _refuse_irregular(os.stat(path).st_mode, name)
-        with open(path, "rb", opener=_nonblocking) as stream:
-            _check_regular(stream, name)
+        with _open_regular(path) as stream:
             _check_jsonl_start(stream.read(8192), name)
             stream.seek(0)
             pending: list[Skipped] = []  # held back until a record shows the file is JSON Lines

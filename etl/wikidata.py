@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import requests
 
 from etl.errors import NewskgError
-from etl.http import backoff_delay, shown
+from etl.http import backoff_delay, client_session, shown
 
 WIKIDATA_API = "https://www.wikidata.org/w/api.php"
 PROJECT_URL = "https://w3id.org/newskg"
@@ -166,10 +166,7 @@ class WikidataClient:
         self.attempts = attempts
         self.backoff = backoff
         self.max_wait = max_wait
-        self.session = session or requests.Session()
-        self.session.trust_env = False  # no ~/.netrc credentials or proxies sent to whatever --api names
-        self.session.headers["User-Agent"] = user_agent(contact)
-        self.session.headers["Accept"] = "application/json"
+        self.session = client_session(user_agent(contact), accept="application/json", session=session)
         self._sleep = sleep
         self._today = today
         self.log = RequestLog()

@@ -9,9 +9,10 @@ import pytest
 from oxigraph_server import OxigraphServer
 
 from etl.cli import main
+from etl.errors import QueryError
 from etl.pipeline import RunConfig, run
 from etl.publish import DEFAULT_GRAPH_PREFIX, GraphStore, PublishError, payloads_from_file, publish
-from etl.query import query_store
+from etl.query import query_endpoint, query_store
 
 CALM = "\nDie Lage an der Grenze blieb nach Angaben von Beobachtern ruhig.\n"
 
@@ -228,3 +229,28 @@ def test_a_graph_prefix_names_the_published_graphs(corpus, server, capsys, vocab
     assert _publish(capsys, out / "graph.trig", "--endpoint", server.store, "--graph-prefix", prefix)[0] == 0
     expected = {prefix + name[len(DEFAULT_GRAPH_PREFIX):]: n for name, n in _expected_counts(out / "graph.trig", vocabulary).items()}
     assert server.triples_per_graph() == expected
+
+
+def test_no_client_sends_credentials_from_netrc(corpus, tmp_path, monkeypatch, vocabulary):
+    """Credentials reach a server only when given: a ~/.netrc entry for it is never sent, not by
+    publish, not by `query --endpoint`."""
+    _, out = corpus
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login leaked password from-netrc\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/ds"
+        _Recorder.seen.clear()
+        with pytest.raises(QueryError, match="HTTP 401"):
+            query_endpoint("ASK { ?s ?p ?o }", f"{base}/query")
+        store = GraphStore(f"{base}/data", attempts=1)
+        with pytest.raises(PublishError):
+            publish(payloads_from_file(out / "graph.trig", vocabulary.ontology), store)
+        store.close()
+        assert len(_Recorder.seen) == 2 and _Recorder.seen == [None, None]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -7,10 +7,12 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from bad_inputs import AS_HTML, CASES, ONCE, READ, SKIPPED, WARNED, Case, message_path, run_batch
+from bad_inputs import AS_HTML, CASES, ONCE, SKIPPED, WARNED, Case, message_path, run_batch
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SDO, SH
 
+from etl.datapack import slug
+from etl.sources import Skipped, read_sources
 from etl.vocab import NKG, OA
 
 DECODED_AS = {"bom.txt": "utf-8-sig", "utf16.txt": "utf-16", "latin1.txt": "cp1252", "cp1252.txt": "cp1252", "zeilenenden.txt": "utf-8", "feindselig.txt": "utf-8", "lange_zeile.txt": "utf-8", "gut.txt": "utf-8"}
@@ -71,7 +73,6 @@ def test_each_input_gets_its_outcome_and_message(batch, graph, case):
         assert f"warning: {path.name}: " in batch.stdout and case.message in batch.stdout
     if case.outcome == AS_HTML:
         assert graph.value(article, NKG.sourceFormat) == Literal("html")
-    assert case.outcome in (READ, WARNED, AS_HTML)
 
 
 @pytest.mark.parametrize("name", sorted(DECODED_AS))
@@ -112,8 +113,6 @@ def test_hostile_characters_survive_the_round_trip(batch, graph):
 
 
 def test_the_json_lines_limit_is_per_record_not_per_file(tmp_path, pack):
-    from etl.sources import Skipped, read_sources
-
     small = {"id": "k", "published": "2023-09-13", "text": "Kim Jong Un traf Wladimir Putin in Wladiwostok."}
     big = {"id": "g", "text": "Putin traf Kim. " * 400}
     lines = [json.dumps(small), json.dumps(big), json.dumps({**small, "id": "k2", "text": small["text"] + " Schoigu auch."})]
@@ -129,8 +128,6 @@ def test_the_json_lines_limit_is_per_record_not_per_file(tmp_path, pack):
 
 
 def test_a_name_in_another_script_still_gets_its_own_key():
-    from etl.datapack import slug
-
     assert slug("Kim Jong Un") == "kim-jong-un"
     keys = {slug("김정은"), slug("Ким Чен Ын"), slug("金正恩")}
     assert len(keys) == 3 and all(k.startswith("x-") and len(k) == 18 for k in keys)
