@@ -1,22 +1,30 @@
-"""Time each stage of the pipeline on a corpus, with peak memory and side-by-side baselines.
+"""Time the pipeline on a corpus: each stage in one process, the whole run with 1..N jobs, peak
+memory, and side-by-side baselines.
 
-    .venv/bin/python bench/run.py [INPUT ...] [--repeat 3] [--no-baselines]
+    .venv/bin/python bench/run.py [INPUT ...] [--repeat 3] [--jobs 1,2] [--no-baselines]
     .venv/bin/python bench/corpus.py /tmp/news10k --articles 10000 && .venv/bin/python bench/run.py /tmp/news10k
 
-Stages: read, extract, map (records to RDF), validate (SHACL), serialize (Turtle and TriG), load
-(the embedded store). Prints seconds, share, articles/s and triples/s (medians of --repeat runs),
-and the process's peak resident memory after each stage. Baselines, on the same triples:
-  (a) rdflib's Turtle serializer against the project's writer (rdfio.turtle_bytes);
-  (b) pyshacl over the whole graph against the project's validation (etl.validate);
-  (c) the raw floor: pyoxigraph parsing the Turtle and serializing it again.
-Numbers go into closing notes; no test asserts a time.
+Stages (one process, the functions the pipeline calls): read, extract, map (records to
+triples), validate (newskg's SHACL engine: per article, then the shared nodes), serialize
+(N-Triples per graph, TriG and Turtle), load (the embedded store). Whole runs: `newskg run`
+with each --jobs value in a fresh process, with that process's and its workers' peak memory;
+the outputs of all job counts must be byte-identical. Baselines, on the same triples:
+  (a) rdflib's Turtle serializer against the project's writer;
+  (b) pyshacl over the whole graph against newskg's validation;
+  (c) the raw floor: pyoxigraph parsing graph.ttl and serializing it again.
+(a) and (b) are skipped above --baseline-limit triples (rdflib's writer is super-linear).
+Numbers are medians of --repeat runs and go into closing notes; no test asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
+import json
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,110 +38,159 @@ from pyshacl import validate as pyshacl_validate  # noqa: E402
 
 from etl import rdfio  # noqa: E402
 from etl.coref import corefer  # noqa: E402
-from etl.datapack import load_datapack  # noqa: E402
+from etl.datapack import known_entities, load_datapack  # noqa: E402
 from etl.extract import extract  # noqa: E402
-from etl.mapping import map_records  # noqa: E402
+from etl.mapping import article_triples, entity_types, is_article_local, registry_triples  # noqa: E402
 from etl.pipeline import Vocabulary  # noqa: E402
-from etl.publish import payloads_of, sync_embedded  # noqa: E402
+from etl.publish import payload_of, sync_embedded, with_ontology  # noqa: E402
+from etl.shacl import Engine  # noqa: E402
 from etl.sources import Skipped, read_sources  # noqa: E402
-from etl.validate import validate_graph  # noqa: E402
+from etl.vocab import ID  # noqa: E402
 
 STAGES = ("read", "extract", "map", "validate", "serialize", "load")
 RDF_STAGES = ("map", "validate", "serialize", "load")
 
 
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+def peak_mib(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports KiB
 
 
-def one_run(inputs: list[str], baselines: bool) -> dict[str, float]:
+def stage_run(inputs: list[str]) -> dict:
+    """Each stage timed on its own, in this process."""
     pack = load_datapack()
     vocabulary = Vocabulary.load()
+    engine = Engine(vocabulary.shapes, vocabulary.ontology)
     times: dict[str, float] = {}
-    memory: dict[str, float] = {}
 
     def timed(stage: str, work):
         start = time.perf_counter()
         value = work()
         times[stage] = time.perf_counter() - start
-        memory[stage] = peak_mib()
         return value
 
     articles = timed("read", lambda: [a for a in read_sources(inputs, pack) if not isinstance(a, Skipped)])
     records = timed("extract", lambda: [extract(a, pack) for a in articles])
-    mapped = timed("map", lambda: map_records(corefer(records, pack.registry), pack, vocabulary.ontology))
-    union = mapped.union()
-    report = timed("validate", lambda: validate_graph(union, vocabulary.shapes, vocabulary.ontology))
+    merged = corefer(records, pack.registry)
+    known = known_entities(pack.registry, merged).entities
+
+    def map_all():
+        graphs = [(r, rdfio.sorted_triples(article_triples(r, known))) for r in merged]
+        used = set().union(*(r.entity_keys() for r in merged))
+        return graphs, rdfio.sorted_triples(registry_triples(used, known, vocabulary.ontology, {}))
+
+    graphs, registry = timed("map", map_all)
+
+    def validate_all():
+        results, shared = [], {}
+        types = entity_types(known.values())
+        for _, triples in graphs:
+            results += engine.validate(engine.data([*triples, *types]), is_article_local)
+            shared.update(dict.fromkeys(t for t in triples if not is_article_local(t.subject) or t.predicate.value.endswith("#type")))
+        ontology = rdfio.sorted_triples(vocabulary.ontology)
+        results += engine.validate(engine.data([*shared, *registry, *ontology]), lambda n: not is_article_local(n))
+        return results
+
+    results = timed("validate", validate_all)
 
     def serialize():
-        named = rdfio.sorted_named_graphs(mapped.items())
-        return rdfio.turtle_bytes(union), rdfio.trig_bytes(named), payloads_of(named, vocabulary.ontology)
+        named = sorted([(str(ID[f"graph/{r.article.key}"]), rdfio.ntriples_bytes(t)) for r, t in graphs] + [(str(ID["graph/registry"]), rdfio.ntriples_bytes(registry))])
+        trig, turtle = io.BytesIO(), io.BytesIO()
+        rdfio.trig_writer(named)(trig)
+        rdfio.union_turtle_writer([data for _, data in named], lambda t: not is_article_local(t.subject))(turtle)
+        return named, turtle.getvalue()
 
-    turtle, _, payloads = timed("serialize", serialize)
+    named, turtle = timed("serialize", serialize)
+    payloads = with_ontology([payload_of(name, data, hashlib.sha256(data).hexdigest(), 0) for name, data in named], vocabulary.ontology)
     with tempfile.TemporaryDirectory() as folder:
         timed("load", lambda: sync_embedded(Path(folder) / "store", payloads))
-    result = {**times, **{f"peak {s}": m for s, m in memory.items()}}
-    result.update(articles=len(articles), triples=len(union), conforms=float(report.conforms))
-    if baselines:
-        result.update(_baselines(union, turtle, vocabulary, times))
-    return result
+    triples = sum(len(t) for _, t in graphs) + len(registry)
+    return {"times": times, "articles": len(articles), "triples": triples, "results": len(results), "turtle": turtle, "peak": peak_mib()}
 
 
-def _baselines(union, turtle: bytes, vocabulary: Vocabulary, times: dict[str, float]) -> dict[str, float]:
+def whole_run(inputs: list[str], jobs: int) -> dict:
+    """`newskg run` in a fresh process: wall time, peak memory of it and of its largest worker, output hashes."""
+    with tempfile.TemporaryDirectory() as out:
+        code = (
+            "import json, resource, sys, time; from pathlib import Path; from etl.pipeline import RunConfig, run; "
+            f"t = time.perf_counter(); r = run(RunConfig(tuple({inputs!r}), Path({out!r}), jobs={jobs}, progress=False)); "
+            "print(json.dumps({'seconds': time.perf_counter() - t, 'triples': r.triples, 'articles': len(r.articles), 'conforms': r.conforms, "
+            "'peak': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'worker_peak': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
+        )
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        result["hashes"] = {name: hashlib.sha256((Path(out) / name).read_bytes()).hexdigest() for name in ("graph.ttl", "graph.trig", "validation.ttl")}
+        return result
+
+
+def baselines(turtle: bytes, vocabulary: Vocabulary, limit: int, triples: int) -> dict:
+    from rdflib import Graph
+
+    found = {}
     start = time.perf_counter()
-    union.serialize(format="turtle")
-    rdflib_turtle = time.perf_counter() - start
+    parsed = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
+    found["floor parse"] = time.perf_counter() - start
     start = time.perf_counter()
-    rdfio.turtle_bytes(union)  # the serialize stage also writes TriG and payloads: time Turtle alone
-    own_turtle_time = time.perf_counter() - start
-    start = time.perf_counter()
-    pyshacl_validate(union, shacl_graph=vocabulary.shapes, ont_graph=vocabulary.ontology, inference="none", advanced=True, allow_warnings=True)
-    pyshacl_whole = time.perf_counter() - start
-    start = time.perf_counter()
-    triples = list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))
-    parse_floor = time.perf_counter() - start
-    start = time.perf_counter()
-    ox.serialize(triples, format=ox.RdfFormat.TURTLE)
-    serialize_floor = time.perf_counter() - start
-    return {
-        "rdflib turtle": rdflib_turtle,
-        "own turtle": own_turtle_time,
-        "pyshacl whole graph": pyshacl_whole,
-        "own validation": times["validate"],
-        "floor parse": parse_floor,
-        "floor serialize": serialize_floor,
-    }
+    ox.serialize(parsed, format=ox.RdfFormat.TURTLE)
+    found["floor serialize"] = time.perf_counter() - start
+    if triples <= limit:
+        union = Graph().parse(data=turtle, format="turtle")
+        start = time.perf_counter()
+        union.serialize(format="turtle")
+        found["rdflib turtle"] = time.perf_counter() - start
+        start = time.perf_counter()
+        pyshacl_validate(union, shacl_graph=vocabulary.shapes, ont_graph=vocabulary.ontology, inference="none", advanced=True, allow_warnings=True)
+        found["pyshacl whole graph"] = time.perf_counter() - start
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("inputs", nargs="*", default=[str(ROOT / "articles")])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--no-baselines", action="store_true", help="time the stages only")
+    parser.add_argument("--jobs", default="1,2", help="job counts for the whole runs, comma-separated (default: 1,2)")
+    parser.add_argument("--no-stages", action="store_true", help="only the whole runs")
+    parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--baseline-limit", type=int, default=400_000, metavar="TRIPLES")
     args = parser.parse_args()
-    runs = [one_run(args.inputs, not args.no_baselines) for _ in range(args.repeat)]
-
-    def median(key: str) -> float:
-        return statistics.median(r[key] for r in runs)
-
-    articles, triples = int(runs[0]["articles"]), int(runs[0]["triples"])
-    total = sum(median(stage) for stage in STAGES)
-    print(f"{articles} articles, {triples} triples, conforms: {bool(runs[0]['conforms'])}; median of {args.repeat} runs")
-    for stage in STAGES:
-        print(f"  {stage:<10} {median(stage):9.3f} s  {100 * median(stage) / total:5.1f} %   peak memory after it {median('peak ' + stage):8.0f} MiB")
-    print(f"  {'total':<10} {total:9.3f} s  {articles / total:,.1f} articles/s  {triples / total:,.0f} triples/s")
-    if args.no_baselines:
-        return
-    floor = median("floor parse") + median("floor serialize")
-    rdf = sum(median(stage) for stage in RDF_STAGES)
-    print("baselines on the same triples:")
-    print(f"  (a) Turtle: rdflib {median('rdflib turtle'):.3f} s, newskg's writer {median('own turtle'):.3f} s: "
-          f"{median('rdflib turtle') / median('own turtle'):.1f}x faster")
-    print(f"  (b) SHACL: pyshacl on the whole graph {median('pyshacl whole graph'):.3f} s, newskg's validation {median('own validation'):.3f} s: "
-          f"{median('pyshacl whole graph') / median('own validation'):.2f}x")
-    print(f"  (c) floor: pyoxigraph parses {median('floor parse'):.3f} s + serializes {median('floor serialize'):.3f} s = {floor:.3f} s; "
-          f"the RDF stages (map, validate, serialize, load) take {rdf:.3f} s = {rdf / floor:.0f}x the floor")
-    print(f"  validation is {100 * median('validate') / total:.0f} % of the run")
+    med = statistics.median
+    if not args.no_stages:
+        runs = [stage_run(args.inputs) for _ in range(args.repeat)]
+        first = runs[0]
+        articles, triples = first["articles"], first["triples"]
+        total = sum(med(r["times"][s] for r in runs) for s in STAGES)
+        print(f"{articles} articles, {triples} triples, {first['results']} validation results; stages in one process, median of {args.repeat} runs")
+        for stage in STAGES:
+            seconds = med(r["times"][stage] for r in runs)
+            print(f"  {stage:<10} {seconds:9.3f} s  {100 * seconds / total:5.1f} %")
+        print(f"  {'total':<10} {total:9.3f} s  {articles / total:,.1f} articles/s  {triples / total:,.0f} triples/s  peak memory {first['peak']:,.0f} MiB")
+        if not args.no_baselines:
+            vocabulary = Vocabulary.load()
+            found = [baselines(first["turtle"], vocabulary, args.baseline_limit, triples) for _ in range(args.repeat)]
+            floor = med(f["floor parse"] for f in found) + med(f["floor serialize"] for f in found)
+            rdf = sum(med(r["times"][s] for r in runs) for s in RDF_STAGES)
+            print("baselines on the same triples:")
+            if "rdflib turtle" in found[0]:
+                ours = med(r["times"]["serialize"] for r in runs)
+                rdflib_time = med(f["rdflib turtle"] for f in found)
+                print(f"  (a) Turtle: rdflib {rdflib_time:.3f} s; newskg's serialize stage (N-Triples per graph, TriG and Turtle) {ours:.3f} s: {rdflib_time / ours:.1f}x faster")
+                pyshacl_time = med(f["pyshacl whole graph"] for f in found)
+                ours = med(r["times"]["validate"] for r in runs)
+                print(f"  (b) SHACL: pyshacl on the whole graph {pyshacl_time:.3f} s; newskg's engine {ours:.3f} s: {pyshacl_time / ours:.1f}x faster")
+            else:
+                print(f"  (a), (b) skipped: {triples} triples is above --baseline-limit {args.baseline_limit}")
+            print(f"  (c) floor: pyoxigraph parses graph.ttl in {med(f['floor parse'] for f in found):.3f} s and serializes it in "
+                  f"{med(f['floor serialize'] for f in found):.3f} s = {floor:.3f} s; the RDF stages (map, validate, serialize, load) take "
+                  f"{rdf:.3f} s = {rdf / floor:.1f}x the floor")
+            print(f"  validation is {100 * med(r['times']['validate'] for r in runs) / total:.0f} % of the stages")
+    hashes = set()
+    for jobs in (int(j) for j in args.jobs.split(",")):
+        whole = [whole_run(args.inputs, jobs) for _ in range(args.repeat)]
+        seconds = med(w["seconds"] for w in whole)
+        hashes |= {json.dumps(w["hashes"], sort_keys=True) for w in whole}
+        w = whole[0]
+        print(f"newskg run --jobs {jobs}: {seconds:.2f} s = {w['articles'] / seconds:,.1f} articles/s, {w['triples'] / seconds:,.0f} triples/s; "
+              f"peak memory {max(x['peak'] for x in whole):,.0f} MiB (largest worker {max(x['worker_peak'] for x in whole):,.0f} MiB); conforms: {w['conforms']}")
+    print(f"outputs byte-identical across job counts and runs: {len(hashes) == 1}")
 
 
 if __name__ == "__main__":

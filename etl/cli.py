@@ -27,8 +27,9 @@ from etl.publish import DEFAULT_GRAPH_PREFIX, GraphStore, payloads_from_file, pu
 from etl.query import parse_bindings, query_endpoint, query_store, read_query, run_query, show
 from etl.review import NEEDS_REVIEW, ReviewFileError, import_reviewed, write_links_csv
 from etl.sources import DEFAULT_MAX_BYTES
-from etl.validate import validate_graph
+from etl.validate import ENGINES, validate_graph
 from etl.wikidata import WIKIDATA_API
+from etl.workers import available_cores
 
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
@@ -68,7 +69,22 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="domain data pack folder (default: the bundled one)")
     command.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
                          help=f"skip files larger than N bytes; for JSON Lines, records longer than N (default: {DEFAULT_MAX_BYTES})")
+    command.add_argument("--jobs", "-j", type=_jobs, default=available_cores(), metavar="N",
+                         help=f"worker processes for extraction, mapping and validation; the output is byte-identical for any N "
+                         f"(default: the cores this process may use, here {available_cores()})")
+    command.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                         help="progress bars on stderr (default: on a terminal, for stages that take more than 2 seconds)")
     _add_linking_options(command)
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of worker processes, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 worker process, got {value}")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -149,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate_cmd.add_argument("file", type=Path, metavar="FILE", help="the RDF file to validate")
     validate_cmd.add_argument("--report", type=Path, help="also write the SHACL report (Turtle) to this file")
+    validate_cmd.add_argument("--engine", choices=ENGINES, default="newskg",
+                              help="newskg's SHACL engine (fast; the default) or pyshacl (the reference it is tested against); both give the same results")
     validate_cmd.set_defaults(handler=_validate)
 
     query_cmd = commands.add_parser(
@@ -265,6 +283,7 @@ def _run_config(args: argparse.Namespace, *, online: bool = False) -> RunConfig:
     return RunConfig(
         tuple(args.inputs), args.out, args.data, args.max_bytes, local_registry=args.registry, cache_dir=args.cache, online=online,
         wikidata_api=args.api, contact=getattr(args, "contact", None), maxlag=getattr(args, "maxlag", 5),
+        jobs=args.jobs, progress=args.progress,
     )
 
 
@@ -401,7 +420,7 @@ def _validate(args: argparse.Namespace) -> int:
         raise GraphInputError(f"{args.file}: no such file (expected an RDF file to validate)")
     data = rdfio.read_graph(args.file)
     vocabulary = Vocabulary.load()
-    report = validate_graph(data, vocabulary.shapes, vocabulary.ontology)
+    report = validate_graph(data, vocabulary.shapes, vocabulary.ontology, engine=args.engine)
     if args.report:
         rdfio.write_atomic(args.report, rdfio.canonical_turtle_bytes(report.graph))
     if report.conforms:

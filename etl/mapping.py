@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rdflib import Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, XSD
 
 from etl.datapack import DataPack, known_entities
@@ -32,6 +33,7 @@ from etl.model import (
     Stance,
     stable_hash,
 )
+from etl.rdfio import to_ox, to_rdflib
 from etl.vocab import ATTRIBUTION, ID, MATERIEL, NKG, OA, STANCE, STATUS, WD
 
 REGISTRY_GRAPH = ID["graph/registry"]
@@ -50,21 +52,32 @@ _TIME_PROPERTY = {Precision.DAY: TIME.inXSDDate, Precision.MONTH: TIME.inXSDgYea
 _CONCEPT_PREDICATES = {RDF.type, RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.notation, SKOS.inScheme, SKOS.broader, SKOS.topConceptOf}
 
 
+Triples = list  # of pyoxigraph Triples, in the order they were made (duplicates removed)
+
+
 @dataclass(frozen=True, eq=False)
 class MappedGraphs:
-    """The graph of a run: the named graph of each article and the registry graph."""
+    """The graph of a run: the triples of each article's named graph and of the registry graph,
+    by graph IRI."""
 
-    named: dict[URIRef, Graph]
+    named: dict[str, Triples]
+
+    def graph(self, name: str | URIRef) -> Graph:
+        """One named graph as an rdflib graph."""
+        return _rdflib_graph(self.named[str(name)])
 
     def union(self) -> Graph:
-        union = Graph()
-        for graph in self.named.values():
-            for triple in graph:
-                union.add(triple)
-        return union
+        return _rdflib_graph(t for triples in self.named.values() for t in triples)
 
-    def items(self) -> list[tuple[URIRef, Graph]]:
-        return sorted(self.named.items(), key=lambda item: str(item[0]))
+    def items(self) -> list[tuple[str, Triples]]:
+        return sorted(self.named.items())
+
+
+def _rdflib_graph(triples: Iterable[ox.Triple]) -> Graph:
+    graph = Graph()
+    for t in triples:
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return graph
 
 
 # ---------------------------------------------------------------- IRIs
@@ -109,6 +122,16 @@ def claim_iri(claim: Claim, article: Article) -> URIRef:
     return ID[f"claim/{stable_hash('claim', speaker, claim.stance.value, claim.supplier, claim.recipient, date)}"]
 
 
+_LOCAL_PREFIXES = tuple(str(ID[f"{kind}/"]) for kind in ("article", "mention", "evidence"))
+
+
+def is_article_local(node) -> bool:
+    """Whether a node belongs to one article (minted from its key: the article, its mentions, its
+    evidence and selectors). Only that article's graph describes it; meetings, claims, times
+    and entities may be described by several graphs."""
+    return isinstance(node, ox.NamedNode) and node.value.startswith(_LOCAL_PREFIXES)
+
+
 # ---------------------------------------------------------------- the graphs
 
 
@@ -117,178 +140,227 @@ def map_records(
 ) -> MappedGraphs:
     """The named graph of each article and the registry graph of every entity they use, with the
     Wikidata link of each linked one (the registry's, or one linking found online)."""
-    named: dict[URIRef, Graph] = {}
+    named: dict[str, Triples] = {}
     used: set[str] = set()
     known = known_entities(pack.registry, records).entities
     for record in records:
-        graph = _article_graph(record, known)
-        named[graph_iri(record.article.key)] = graph
+        named[str(graph_iri(record.article.key))] = article_triples(record, known)
         used |= record.entity_keys()
-    named[REGISTRY_GRAPH] = _registry_graph(used, known, vocabulary, links or {})
+    named[str(REGISTRY_GRAPH)] = registry_triples(used, known, vocabulary, links or {})
     return MappedGraphs(named)
 
 
-def _article_graph(record: ArticleRecords, known: dict[str, Entity]) -> Graph:
-    graph = Graph()
+_ID = str(ID)
+_IRI_CACHE: dict = {}
+
+
+def _n(term: URIRef) -> ox.NamedNode:
+    """A vocabulary term as a pyoxigraph IRI (made once)."""
+    node = _IRI_CACHE.get(term)
+    if node is None:
+        node = _IRI_CACHE[term] = ox.NamedNode(str(term))
+    return node
+
+
+def _id(path: str) -> ox.NamedNode:
+    return ox.NamedNode(_ID + path)
+
+
+def _text(value: str) -> ox.Literal:
+    return ox.Literal(value)
+
+
+def _typed(value: object, datatype: URIRef) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_n(datatype))
+
+
+class _Triples:
+    """The triples of one graph as they are made; each once, in the order first made."""
+
+    __slots__ = ("seen",)
+
+    def __init__(self) -> None:
+        self.seen: dict = {}
+
+    def add(self, subject, predicate: URIRef, value) -> None:
+        self.seen[ox.Triple(subject, _n(predicate), value)] = None
+
+    def list(self) -> Triples:
+        return list(self.seen)
+
+
+def article_triples(record: ArticleRecords, known: dict[str, Entity]) -> Triples:
+    """The triples of one article's named graph."""
+    graph = _Triples()
     article = record.article
-    node = article_iri(article.key)
+    node = _id(f"article/{article.key}")
     add = graph.add
-    add((node, RDF.type, NKG.Article))
-    add((node, NKG.sourceName, Literal(article.source)))
+    add(node, RDF.type, _n(NKG.Article))
+    add(node, NKG.sourceName, _text(article.source))
     for copy in record.copies:
-        add((node, NKG.alsoReadFrom, Literal(copy)))
-    add((node, NKG.sourceFormat, Literal(article.fmt.value)))
-    add((node, NKG.contentHash, Literal(article.key)))
-    add((node, NKG.textLength, Literal(len(article.original), datatype=XSD.integer)))
+        add(node, NKG.alsoReadFrom, _text(copy))
+    add(node, NKG.sourceFormat, _text(article.fmt.value))
+    add(node, NKG.contentHash, _text(article.key))
+    add(node, NKG.textLength, _typed(len(article.original), XSD.integer))
     if article.headline:
-        add((node, SDO.headline, Literal(article.headline)))
+        add(node, SDO.headline, _text(article.headline))
     if article.url:
-        add((node, SDO.url, Literal(article.url, datatype=XSD.anyURI)))
+        add(node, SDO.url, _typed(article.url, XSD.anyURI))
     if record.published:
-        add((node, SDO.datePublished, _date_literal(record.published)))
-        add((node, NKG.publicationTime, _time(graph, record.published)))
+        add(node, SDO.datePublished, _date_literal(record.published))
+        add(node, NKG.publicationTime, _time(graph, record.published))
     _add_mentions(graph, record, node)
     for meeting in record.meetings:
         _add_meeting(graph, meeting, article, node, known)
     for claim in record.claims:
         _add_claim(graph, claim, article, node, known)
-    return graph
+    return graph.list()
 
 
-def _date_literal(date: DateValue) -> Literal:
-    return Literal(date.iso, datatype=_XSD_OF[date.precision])
+def _date_literal(date: DateValue) -> ox.Literal:
+    return _typed(date.iso, _XSD_OF[date.precision])
 
 
-def _time(graph: Graph, date: DateValue) -> URIRef:
-    node = time_iri(date)
-    graph.add((node, RDF.type, TIME.Instant))
-    graph.add((node, _TIME_PROPERTY[date.precision], _date_literal(date)))
-    graph.add((node, NKG.precision, _UNIT[date.precision]))
+def _time(graph: _Triples, date: DateValue) -> ox.NamedNode:
+    node = _id(f"time/{date.iso}")
+    graph.add(node, RDF.type, _n(TIME.Instant))
+    graph.add(node, _TIME_PROPERTY[date.precision], _date_literal(date))
+    graph.add(node, NKG.precision, _n(_UNIT[date.precision]))
     return node
 
 
-def _evidence(graph: Graph, article: Article, evidence: Evidence, article_node: URIRef) -> URIRef:
-    node = evidence_iri(article, evidence)
-    position = URIRef(f"{node}-position")
-    quote = URIRef(f"{node}-quote")
+def _evidence(graph: _Triples, article: Article, evidence: Evidence, article_node: ox.NamedNode) -> ox.NamedNode:
+    key = f"evidence/{stable_hash(article.key, evidence.start, evidence.end)}"
+    node, position, quote = _id(key), _id(f"{key}-position"), _id(f"{key}-quote")
     add = graph.add
-    add((node, RDF.type, NKG.Evidence))
-    add((node, OA.hasSource, article_node))
-    add((node, OA.hasSelector, position))
-    add((node, OA.hasSelector, quote))
-    add((position, RDF.type, OA.TextPositionSelector))
-    add((position, OA.start, Literal(evidence.start, datatype=XSD.nonNegativeInteger)))
-    add((position, OA.end, Literal(evidence.end, datatype=XSD.nonNegativeInteger)))
-    add((quote, RDF.type, OA.TextQuoteSelector))
-    add((quote, OA.exact, Literal(evidence.quote)))
+    add(node, RDF.type, _n(NKG.Evidence))
+    add(node, OA.hasSource, article_node)
+    add(node, OA.hasSelector, position)
+    add(node, OA.hasSelector, quote)
+    add(position, RDF.type, _n(OA.TextPositionSelector))
+    add(position, OA.start, _typed(evidence.start, XSD.nonNegativeInteger))
+    add(position, OA.end, _typed(evidence.end, XSD.nonNegativeInteger))
+    add(quote, RDF.type, _n(OA.TextQuoteSelector))
+    add(quote, OA.exact, _text(evidence.quote))
     if evidence.prefix:
-        add((quote, OA.prefix, Literal(evidence.prefix)))
+        add(quote, OA.prefix, _text(evidence.prefix))
     if evidence.suffix:
-        add((quote, OA.suffix, Literal(evidence.suffix)))
+        add(quote, OA.suffix, _text(evidence.suffix))
     return node
 
 
-def _add_mentions(graph: Graph, record: ArticleRecords, article_node: URIRef) -> None:
+def _entity(key: str) -> ox.NamedNode:
+    return _id(f"entity/{key}")
+
+
+def _add_mentions(graph: _Triples, record: ArticleRecords, article_node: ox.NamedNode) -> None:
     by_entity: dict[str, list[Mention]] = {}
     for mention in record.mentions:
         by_entity.setdefault(mention.entity, []).append(mention)
-    for entity, mentions in by_entity.items():
-        node = mention_iri(record.article, entity)
-        graph.add((article_node, SDO.mentions, entity_iri(entity)))
-        graph.add((article_node, NKG.hasMention, node))
-        graph.add((node, RDF.type, NKG.Mention))
-        graph.add((node, NKG.mentionOf, entity_iri(entity)))
-        for form in {m.form.value for m in mentions}:
-            graph.add((node, NKG.mentionForm, Literal(form)))
-        for mention in mentions:
-            graph.add((node, NKG.hasEvidence, _evidence(graph, record.article, mention.evidence, article_node)))
-
-
-def _add_meeting(graph: Graph, meeting: Meeting, article: Article, article_node: URIRef, known: dict[str, Entity]) -> None:
-    node = meeting_iri(meeting)
     add = graph.add
-    add((node, RDF.type, NKG.Meeting))
+    for entity, mentions in by_entity.items():
+        node = _id(f"mention/{stable_hash(record.article.key, entity)}")
+        add(article_node, SDO.mentions, _entity(entity))
+        add(article_node, NKG.hasMention, node)
+        add(node, RDF.type, _n(NKG.Mention))
+        add(node, NKG.mentionOf, _entity(entity))
+        for form in sorted({m.form.value for m in mentions}):
+            add(node, NKG.mentionForm, _text(form))
+        for mention in mentions:
+            add(node, NKG.hasEvidence, _evidence(graph, record.article, mention.evidence, article_node))
+
+
+def _add_meeting(graph: _Triples, meeting: Meeting, article: Article, article_node: ox.NamedNode, known: dict[str, Entity]) -> None:
+    node = _n(meeting_iri(meeting))
+    add = graph.add
+    add(node, RDF.type, _n(NKG.Meeting))
     for participant in meeting.participants:
-        add((node, NKG.participant, entity_iri(participant)))
+        add(node, NKG.participant, _entity(participant))
     if meeting.place:
-        add((node, NKG.place, entity_iri(meeting.place)))
-    add((node, NKG.hasTime, _time(graph, meeting.date)))
-    add((node, NKG.meetingStatus, STATUS[meeting.status.value]))
-    add((node, PROV.wasDerivedFrom, article_node))
+        add(node, NKG.place, _entity(meeting.place))
+    add(node, NKG.hasTime, _time(graph, meeting.date))
+    add(node, NKG.meetingStatus, _n(STATUS[meeting.status.value]))
+    add(node, PROV.wasDerivedFrom, article_node)
     names_en = ", ".join(known[p].name for p in meeting.participants)
     names_de = ", ".join(known[p].label_de for p in meeting.participants)
-    add((node, RDFS.label, Literal(f"Meeting of {names_en} ({meeting.date.iso}, {meeting.status.value})", lang="en")))
-    add((node, RDFS.label, Literal(f"Treffen von {names_de} ({meeting.date.iso})", lang="de")))
+    add(node, RDFS.label, ox.Literal(f"Meeting of {names_en} ({meeting.date.iso}, {meeting.status.value})", language="en"))
+    add(node, RDFS.label, ox.Literal(f"Treffen von {names_de} ({meeting.date.iso})", language="de"))
     for evidence in meeting.evidence:
-        add((node, NKG.hasEvidence, _evidence(graph, article, evidence, article_node)))
+        add(node, NKG.hasEvidence, _evidence(graph, article, evidence, article_node))
 
 
 _SPEAKER_NAMES = {Attribution.AUTHOR: ("the article", "der Artikel"), Attribution.UNNAMED: ("unnamed sources", "ungenannte Quellen")}
 _STANCE_DE = {Stance.ASSERTS: "behauptet", Stance.DENIES: "bestreitet", Stance.SPECULATES: "vermutet"}
 
 
-def _add_claim(graph: Graph, claim: Claim, article: Article, article_node: URIRef, known: dict[str, Entity]) -> None:
-    node = claim_iri(claim, article)
+def _add_claim(graph: _Triples, claim: Claim, article: Article, article_node: ox.NamedNode, known: dict[str, Entity]) -> None:
+    node = _n(claim_iri(claim, article))
     add = graph.add
-    add((node, RDF.type, NKG.ArmsTransferClaim))
-    add((node, NKG.attribution, ATTRIBUTION[claim.attribution.value]))
+    add(node, RDF.type, _n(NKG.ArmsTransferClaim))
+    add(node, NKG.attribution, _n(ATTRIBUTION[claim.attribution.value]))
     if claim.attribution is Attribution.NAMED:
-        add((node, NKG.claimant, entity_iri(claim.claimant)))
+        add(node, NKG.claimant, _entity(claim.claimant))
     elif claim.attribution is Attribution.AUTHOR:
-        add((node, NKG.claimant, article_node))
-    add((node, NKG.stance, STANCE[claim.stance.value]))
-    add((node, NKG.supplier, entity_iri(claim.supplier)))
-    add((node, NKG.recipient, entity_iri(claim.recipient)))
+        add(node, NKG.claimant, article_node)
+    add(node, NKG.stance, _n(STANCE[claim.stance.value]))
+    add(node, NKG.supplier, _entity(claim.supplier))
+    add(node, NKG.recipient, _entity(claim.recipient))
     for code in claim.materiel:
-        add((node, NKG.materiel, MATERIEL[code]))
+        add(node, NKG.materiel, _n(MATERIEL[code]))
     if claim.quantity:
-        add((node, NKG.quantity, Literal(claim.quantity.text)))
+        add(node, NKG.quantity, _text(claim.quantity.text))
         if claim.quantity.value is not None:
-            add((node, NKG.quantityValue, Literal(claim.quantity.value, datatype=XSD.integer)))
+            add(node, NKG.quantityValue, _typed(claim.quantity.value, XSD.integer))
     if claim.claim_date:
-        add((node, NKG.claimTime, _time(graph, claim.claim_date)))
-    add((node, PROV.wasDerivedFrom, article_node))
+        add(node, NKG.claimTime, _time(graph, claim.claim_date))
+    add(node, PROV.wasDerivedFrom, article_node)
     speaker_en, speaker_de = (
         (known[claim.claimant].name, known[claim.claimant].label_de) if claim.attribution is Attribution.NAMED else _SPEAKER_NAMES[claim.attribution]
     )
     supplier, recipient = known[claim.supplier], known[claim.recipient]
     what = ", ".join(claim.materiel)
-    add((node, RDFS.label, Literal(f"{speaker_en} {claim.stance.value}: {supplier.name} → {recipient.name} ({what})", lang="en")))
-    add((node, RDFS.label, Literal(f"{speaker_de} {_STANCE_DE[claim.stance]}: {supplier.label_de} → {recipient.label_de} ({what})", lang="de")))
+    add(node, RDFS.label, ox.Literal(f"{speaker_en} {claim.stance.value}: {supplier.name} → {recipient.name} ({what})", language="en"))
+    add(node, RDFS.label, ox.Literal(f"{speaker_de} {_STANCE_DE[claim.stance]}: {supplier.label_de} → {recipient.label_de} ({what})", language="de"))
     for evidence in claim.evidence:
-        add((node, NKG.hasEvidence, _evidence(graph, article, evidence, article_node)))
+        add(node, NKG.hasEvidence, _evidence(graph, article, evidence, article_node))
 
 
 # ---------------------------------------------------------------- the registry graph
 
 
-def _registry_graph(used: Iterable[str], known: dict[str, Entity], vocabulary: Graph, links: Mapping[str, LinkDecision]) -> Graph:
-    graph = Graph()
+def registry_triples(used: Iterable[str], known: dict[str, Entity], vocabulary: Graph, links: Mapping[str, LinkDecision]) -> Triples:
+    """The registry graph: every entity used (and its state) and the concept schemes."""
+    graph = _Triples()
     keys = set(used)
     keys |= {known[k].state for k in list(keys) if known[k].state}
     for key in sorted(keys):
         _describe(graph, known[key], links.get(key))
-    for concept in set(vocabulary.subjects(RDF.type, SKOS.Concept)) | set(vocabulary.subjects(RDF.type, SKOS.ConceptScheme)):
-        for predicate, value in vocabulary.predicate_objects(concept):
+    for concept in sorted(set(vocabulary.subjects(RDF.type, SKOS.Concept)) | set(vocabulary.subjects(RDF.type, SKOS.ConceptScheme))):
+        for predicate, value in sorted(vocabulary.predicate_objects(concept)):
             if predicate in _CONCEPT_PREDICATES:
-                graph.add((concept, predicate, value))
-    return graph
+                graph.add(_n(concept), predicate, to_ox(value))
+    return graph.list()
 
 
-def _describe(graph: Graph, entity: Entity, link: LinkDecision | None) -> None:
-    node = entity_iri(entity.key)
-    graph.add((node, RDF.type, _CLASS[entity.kind]))
-    graph.add((node, RDFS.label, Literal(entity.name, lang="en")))
-    graph.add((node, RDFS.label, Literal(entity.label_de, lang="de")))
+def entity_types(entities: Iterable[Entity]) -> Triples:
+    """The class of each entity, as the registry graph states it."""
+    return [ox.Triple(_entity(e.key), _n(RDF.type), _n(_CLASS[e.kind])) for e in entities if e.kind in _CLASS]
+
+
+def _describe(graph: _Triples, entity: Entity, link: LinkDecision | None) -> None:
+    node = _entity(entity.key)
+    graph.add(node, RDF.type, _n(_CLASS[entity.kind]))
+    graph.add(node, RDFS.label, ox.Literal(entity.name, language="en"))
+    graph.add(node, RDFS.label, ox.Literal(entity.label_de, language="de"))
     if entity.wikidata:
-        graph.add((node, OWL.sameAs, WD[entity.wikidata]))
-        graph.add((node, NKG.linkConfidence, Literal(entity.confidence)))
+        graph.add(node, OWL.sameAs, _n(WD[entity.wikidata]))
+        graph.add(node, NKG.linkConfidence, _text(entity.confidence))
     elif link and link.status is LinkStatus.ONLINE:
-        graph.add((node, OWL.sameAs, WD[link.qid]))
-        graph.add((node, NKG.linkConfidence, Literal(link.confidence)))
-        graph.add((node, NKG.linkScore, Literal(Decimal(f"{link.score:.3f}"), datatype=XSD.decimal)))
-        graph.add((node, NKG.linkedOn, Literal(link.date, datatype=XSD.date)))
+        graph.add(node, OWL.sameAs, _n(WD[link.qid]))
+        graph.add(node, NKG.linkConfidence, _text(link.confidence))
+        graph.add(node, NKG.linkScore, _typed(Decimal(f"{link.score:.3f}"), XSD.decimal))
+        graph.add(node, NKG.linkedOn, _typed(link.date, XSD.date))
     if entity.state and entity.state != entity.key:
-        graph.add((node, NKG.belongsToState, entity_iri(entity.state)))
+        graph.add(node, NKG.belongsToState, _entity(entity.state))
     if entity.role:
-        graph.add((node, NKG.role, Literal(entity.role, lang="de")))
+        graph.add(node, NKG.role, ox.Literal(entity.role, language="de"))

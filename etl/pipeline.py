@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.namespace import RDF
 
 from etl import rdfio, resources
 from etl.coref import corefer
 from etl.datapack import DEFAULT_DATA_DIR, DataPack, Registry, known_entities, load_datapack
 from etl.extract import extract
 from etl.linking import link_entities
-from etl.mapping import MappedGraphs, graph_iri, map_records
-from etl.model import Article, ArticleRecords, LinkDecision
-from etl.publish import SyncReport, manifest_bytes, payloads_of, sync_embedded
+from etl.mapping import REGISTRY_GRAPH, article_triples, entity_types, graph_iri, is_article_local, registry_triples
+from etl.model import Article, ArticleRecords, Entity, LinkDecision
+from etl.progress import Progress
+from etl.publish import SyncReport, manifest_bytes, payload_of, sync_embedded, with_ontology
 from etl.review import write_links_csv
+from etl.shacl import Engine, Result
 from etl.sources import DEFAULT_MAX_BYTES, Skipped, read_sources
-from etl.validate import ValidationReport, validate_graph
+from etl.validate import ValidationReport, report_of
 from etl.wikidata import CACHE_FILE, WIKIDATA_API, AnswerCache, RequestLog, WikidataClient
+from etl.workers import Workers
 
 GRAPH_TTL = "graph.ttl"
 GRAPH_TRIG = "graph.trig"
@@ -44,6 +50,8 @@ class RunConfig:
     contact: str | None = None  # for the User-Agent sent to Wikidata
     maxlag: int = 5
     load_store: bool = True  # keep the embedded store under out/store/ in step with the graph
+    jobs: int = 1  # worker processes for the per-article work; the output is the same for any number
+    progress: bool | None = False  # progress bars on stderr: always, never, or (None) on a terminal
 
 
 @dataclass(frozen=True)
@@ -103,7 +111,9 @@ class Vocabulary:
 
 def extract_corpus(config: RunConfig) -> tuple[list[ArticleRecords], list[Skipped]]:
     """Read and extract the inputs (no graph): the records, and what was skipped and why."""
-    records, skipped, _ = _extract_all(config, load_datapack(config.data_dir, config.local_registry))
+    pack = load_datapack(config.data_dir, config.local_registry)
+    with Workers(config.jobs, _start_worker, (pack, None)) as workers:
+        records, skipped, _ = _extract_all(config, pack, workers, Progress(False))
     return records, skipped
 
 
@@ -111,26 +121,128 @@ def run(config: RunConfig) -> RunResult:
     """Read, extract, link, map and validate the inputs; write the graph only if it conforms."""
     pack = load_datapack(config.data_dir, config.local_registry)
     vocabulary = Vocabulary.load()
-    records, skipped, duplicates = _extract_all(config, pack)
-    result = RunResult(skipped=skipped, duplicates=duplicates)
-    if not records:
-        return result
-    merged = corefer(records, pack.registry)
-    result.entities = known_entities(pack.registry, merged)
-    result.links, result.requests = _link(merged, result.entities, pack, config)
-    mapped = map_records(merged, pack, vocabulary.ontology, result.links)
-    union = mapped.union()
-    result.triples = len(union)
-    result.named_graphs = len(mapped.named)
-    result.facts = _count_facts(records)
-    result.articles = [_summary(r, mapped) for r in records]
-    result.report = validate_graph(union, vocabulary.shapes, vocabulary.ontology)
-    with rdfio.exclusive_output(config.out_dir):
-        _write_outputs(result, mapped, union, vocabulary, pack, config)
+    engine = Engine(vocabulary.shapes, vocabulary.ontology)
+    progress = Progress(config.progress)
+    with Workers(config.jobs, _start_worker, (pack, engine)) as workers:
+        records, skipped, duplicates = _extract_all(config, pack, workers, progress)
+        result = RunResult(skipped=skipped, duplicates=duplicates)
+        if not records:
+            return result
+        merged = corefer(records, pack.registry)
+        del records
+        result.entities = known_entities(pack.registry, merged)
+        result.links, result.requests = _link(merged, result.entities, pack, config)
+        result.facts = _count_facts(merged)
+        with rdfio.exclusive_output(config.out_dir), rdfio.Spill(config.out_dir) as spill:
+            graphs = _article_graphs(merged, result.entities.entities, workers, spill, progress)
+            registry = rdfio.sorted_triples(registry_triples(_used_entities(merged), result.entities.entities, vocabulary.ontology, result.links))
+            result.report = report_of([*graphs.results, *_shared_results(graphs, registry, vocabulary, engine)], vocabulary.shapes)
+            result.articles = [_summary(r, graphs.counts[r.article.key]) for r in sorted(merged, key=lambda r: (r.article.source, r.article.key))]
+            result.triples = graphs.local_triples + len(set(graphs.shared) | set(registry))
+            result.named_graphs = len(graphs.entries) + 1
+            _write_outputs(result, graphs, registry, vocabulary, pack, config, progress)
     return result
 
 
-def _write_outputs(result: RunResult, mapped: MappedGraphs, union: Graph, vocabulary: Vocabulary, pack: DataPack, config: RunConfig) -> None:
+# ---------------------------------------------------------------- the work of a worker process
+
+_WORKER: dict = {}
+
+
+def _start_worker(pack: DataPack, engine: Engine | None) -> None:
+    _WORKER.update(pack=pack, engine=engine)
+
+
+def _extract_task(article: Article) -> ArticleRecords | Skipped:
+    """One article's records, or why it could not be extracted (one article's failure must not stop the batch)."""
+    try:
+        return extract(article, _WORKER["pack"])
+    except Exception as err:
+        where = traceback.extract_tb(err.__traceback__)[-1]
+        return Skipped(article.path, f"extraction failed: {type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})")
+
+
+@dataclass(frozen=True)
+class ArticleGraph:
+    """One article's named graph, made and checked in a worker: its sorted N-Triples, their hash,
+    the validation results of the nodes only it describes, and the triples about shared nodes
+    (meetings, claims, times) with the classes of the article's nodes they point to, which are
+    validated once all articles are in."""
+
+    key: str
+    ntriples: bytes
+    digest: str
+    triples: int
+    local_triples: int
+    results: tuple[Result, ...]
+    shared: tuple[ox.Triple, ...]
+    context: tuple[ox.Triple, ...]
+
+
+def _graph_task(task: tuple[ArticleRecords, dict[str, Entity]]) -> ArticleGraph:
+    record, entities = task
+    engine: Engine = _WORKER["engine"]
+    triples = rdfio.sorted_triples(article_triples(record, entities))
+    results = engine.validate(engine.data([*triples, *entity_types(entities.values())]), is_article_local)
+    shared = [t for t in triples if not is_article_local(t.subject)]
+    pointed_to = {t.object for t in shared if is_article_local(t.object)}
+    context = [t for t in triples if t.subject in pointed_to and t.predicate == _RDF_TYPE]
+    data = rdfio.ntriples_bytes(triples)
+    return ArticleGraph(record.article.key, data, hashlib.sha256(data).hexdigest(), len(triples), len(triples) - len(shared),
+                        tuple(results), tuple(shared), tuple(context))
+
+
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+
+
+# ---------------------------------------------------------------- the graphs of a run
+
+
+@dataclass
+class _Graphs:
+    entries: list[tuple[str, rdfio.Chunk, str, int]] = field(default_factory=list)  # name, N-Triples, hash, triples
+    counts: dict[str, int] = field(default_factory=dict)
+    results: list[Result] = field(default_factory=list)
+    shared: dict[ox.Triple, None] = field(default_factory=dict)
+    context: dict[ox.Triple, None] = field(default_factory=dict)
+    local_triples: int = 0
+
+
+def _article_graphs(records: list[ArticleRecords], known: dict[str, Entity], workers: Workers, spill: rdfio.Spill, progress: Progress) -> _Graphs:
+    """Each article's graph, made in the workers in graph-name order and spilled to disk."""
+    graphs = _Graphs()
+    ordered = sorted(records, key=lambda r: r.article.key)
+    tasks = ((r, {k: known[k] for k in _with_states(r.entity_keys(), known)}) for r in ordered)
+    with progress.stage("graphs", len(ordered)) as bar:
+        for made in workers.map(_graph_task, tasks):
+            graphs.entries.append((str(graph_iri(made.key)), spill.append(made.ntriples), made.digest, made.triples))
+            graphs.counts[made.key] = made.triples
+            graphs.results.extend(made.results)
+            graphs.shared.update(dict.fromkeys(made.shared))
+            graphs.context.update(dict.fromkeys(made.context))
+            graphs.local_triples += made.local_triples
+            bar.update()
+    return graphs
+
+
+def _with_states(keys: set[str], known: dict[str, Entity]) -> list[str]:
+    return sorted(keys | {known[k].state for k in keys if known[k].state})
+
+
+def _used_entities(records: list[ArticleRecords]) -> set[str]:
+    return set().union(*(r.entity_keys() for r in records))
+
+
+def _shared_results(graphs: _Graphs, registry: list[ox.Triple], vocabulary: Vocabulary, engine: Engine) -> list[Result]:
+    """The validation of what several graphs may describe (meetings, claims, times, the registry's
+    entities and the ontology mixed in), over the union of their triples."""
+    ontology = rdfio.sorted_triples(vocabulary.ontology)
+    data = engine.data([*graphs.shared, *graphs.context, *registry, *ontology])
+    return engine.validate(data, lambda node: not is_article_local(node))
+
+
+def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple], vocabulary: Vocabulary, pack: DataPack,
+                   config: RunConfig, progress: Progress) -> None:
     """The report always; the graph files and the store only for a conforming graph."""
     out = Path(config.out_dir)
     report = rdfio.canonical_turtle_bytes(result.report.graph)
@@ -138,21 +250,27 @@ def _write_outputs(result: RunResult, mapped: MappedGraphs, union: Graph, vocabu
         rdfio.write_atomic(out / VALIDATION_TTL, report)
         result.written.append(out / VALIDATION_TTL)
         return
-    named = rdfio.sorted_named_graphs(mapped.items())
-    trig = rdfio.trig_bytes(named)
-    payloads = payloads_of(named, vocabulary.ontology)
+    registry_data = rdfio.ntriples_bytes(registry)
+    named = [*graphs.entries, (str(REGISTRY_GRAPH), registry_data, hashlib.sha256(registry_data).hexdigest(), len(registry))]
+    named.sort(key=lambda entry: entry[0])
+    payloads = with_ontology([payload_of(name, data, digest, count) for name, data, digest, count in named], vocabulary.ontology)
+    digests: dict[Path, str] = {}
     files = {
         out / VALIDATION_TTL: report,
-        out / GRAPH_TRIG: trig,
-        out / GRAPH_TTL: rdfio.turtle_bytes(union),
+        out / GRAPH_TRIG: rdfio.trig_writer((name, data) for name, data, _, _ in named),
+        out / GRAPH_TTL: rdfio.union_turtle_writer((data for _, data, _, _ in named), lambda t: not is_article_local(t.subject)),
         out / LINKS_CSV: write_links_csv(result.links.values(), result.entities, pack.linking),
     }
-    files[out / MANIFEST_JSON] = manifest_bytes(trig, payloads, {path.name: data for path, data in files.items()})
-    rdfio.write_all_atomic(files)  # the manifest, which vouches for the others, is renamed last
+    files[out / MANIFEST_JSON] = lambda stream: stream.write(
+        manifest_bytes(digests[out / GRAPH_TRIG], payloads, {path.name: digest for path, digest in digests.items()})
+    )
+    with progress.stage("writing", None, unit="file"):
+        rdfio.write_all_atomic(files, digests)  # the manifest, which vouches for the others, is renamed last
     result.written += list(files)
     if config.load_store:
         result.store_dir = out / STORE_DIR
-        result.store = sync_embedded(result.store_dir, payloads)
+        with progress.stage("store", None, unit="graph"):
+            result.store = sync_embedded(result.store_dir, payloads)
 
 
 def _link(records: list[ArticleRecords], known: Registry, pack: DataPack, config: RunConfig) -> tuple[dict[str, LinkDecision], RequestLog]:
@@ -173,28 +291,42 @@ def _link(records: list[ArticleRecords], known: Registry, pack: DataPack, config
         cache.close()
 
 
-def _extract_all(config: RunConfig, pack: DataPack) -> tuple[list[ArticleRecords], list[Skipped], list[Duplicate]]:
+def _extract_all(config: RunConfig, pack: DataPack, workers: Workers, progress: Progress) -> tuple[list[ArticleRecords], list[Skipped], list[Duplicate]]:
     """Extract every readable article once. Of several inputs with the same text, the one whose
     name sorts first is read (its offsets are the evidence's, whatever order the files came in)
     and the others are recorded as its copies."""
-    records: dict[str, ArticleRecords] = {}
-    copies: dict[str, list[Article]] = {}
     skipped: list[Skipped] = []
-    for item in read_sources(config.inputs, pack, max_bytes=config.max_bytes):
-        if isinstance(item, Skipped):
-            skipped.append(item)
-            continue
-        first = records.get(item.key)
-        if first is not None and _reading_order(first.article) <= _reading_order(item):
-            copies.setdefault(item.key, []).append(item)
-            continue
-        extracted = _extract_one(item, pack, skipped)
-        if extracted is None:
-            continue
-        if first is not None:
-            copies.setdefault(item.key, []).append(first.article)
-        records[item.key] = extracted
-    duplicates = [Duplicate(copy.path, records[key].article.path) for key, found in copies.items() for copy in found]
+    chosen: dict[str, Article] = {}  # by text: the input read so far that sorts first
+    copies: dict[str, list[Article]] = {}
+
+    def to_extract():
+        for item in read_sources(config.inputs, pack, max_bytes=config.max_bytes):
+            if isinstance(item, Skipped):
+                skipped.append(item)
+                continue
+            first = chosen.get(item.key)
+            if first is not None and _reading_order(first) <= _reading_order(item):
+                copies.setdefault(item.key, []).append(item)
+                continue
+            chosen[item.key] = item
+            yield item
+
+    records: dict[str, ArticleRecords] = {}
+    with progress.stage("articles", None) as bar:
+        for outcome in workers.map(_extract_task, to_extract()):
+            bar.update()
+            if isinstance(outcome, Skipped):
+                skipped.append(outcome)
+                continue
+            key = outcome.article.key
+            current = records.get(key)
+            if current is not None and _reading_order(current.article) <= _reading_order(outcome.article):
+                copies.setdefault(key, []).append(outcome.article)
+                continue
+            if current is not None:
+                copies.setdefault(key, []).append(current.article)
+            records[key] = outcome
+    duplicates = [Duplicate(copy.path, records[key].article.path) for key, found in copies.items() if key in records for copy in found]
     result = [_with_copies(record, copies.get(key, ())) for key, record in records.items()]
     result.sort(key=lambda r: (r.article.source, r.article.key))
     return result, skipped, sorted(duplicates, key=lambda d: (d.path, d.same_as))
@@ -202,15 +334,6 @@ def _extract_all(config: RunConfig, pack: DataPack) -> tuple[list[ArticleRecords
 
 def _reading_order(article: Article) -> tuple[str, str]:
     return article.source, article.path
-
-
-def _extract_one(article: Article, pack: DataPack, skipped: list[Skipped]) -> ArticleRecords | None:
-    try:
-        return extract(article, pack)
-    except Exception as err:  # one article's failure must not stop the batch
-        where = traceback.extract_tb(err.__traceback__)[-1]
-        skipped.append(Skipped(article.path, f"extraction failed: {type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})"))
-        return None
 
 
 def _with_copies(record: ArticleRecords, copies: Iterable[Article]) -> ArticleRecords:
@@ -229,7 +352,7 @@ def _count_facts(records: list[ArticleRecords]) -> Counter:
     return facts
 
 
-def _summary(record: ArticleRecords, mapped: MappedGraphs) -> ArticleSummary:
+def _summary(record: ArticleRecords, triples: int) -> ArticleSummary:
     article = record.article
     return ArticleSummary(
         source=article.source,
@@ -237,6 +360,6 @@ def _summary(record: ArticleRecords, mapped: MappedGraphs) -> ArticleSummary:
         mentions=len(record.mentions),
         meetings=len(record.meetings),
         claims=len(record.claims),
-        triples=len(mapped.named[graph_iri(article.key)]),
+        triples=triples,
         warnings=article.warnings,
     )

@@ -40,7 +40,7 @@ class Payload:
     """One named graph ready to load: sorted N-Triples, their hash, and the graph's name."""
 
     key: str  # the part after the graph prefix: an article's hash, "registry", "ontology"
-    data: bytes
+    data: bytes | rdfio.Chunk  # N-Triples, or where in a run's spill file they wait
     digest: str
     triples: int
 
@@ -50,7 +50,7 @@ class Payload:
     def body(self, prefix: str) -> bytes:
         """The graph's triples and the one that states their hash."""
         stamp = ox.Triple(ox.NamedNode(self.name(prefix)), ox.NamedNode(str(NKG.graphHash)), ox.Literal(self.digest))
-        return self.data + rdfio.ntriples_bytes([stamp])
+        return rdfio.ntriples_of(self.data) + rdfio.ntriples_bytes([stamp])
 
 
 @dataclass
@@ -70,6 +70,17 @@ class SyncReport:
 def payloads_of(named: list[tuple[str, list[ox.Triple]]], ontology: Graph) -> list[Payload]:
     """The payloads of a run's sorted named graphs (`rdfio.sorted_named_graphs`) and of the ontology."""
     return _with_ontology(rdfio.named_graph_ntriples(named), ontology)
+
+
+def payload_of(name: str, data: bytes | rdfio.Chunk, digest: str, triples: int) -> Payload:
+    """The payload of a graph named under the default prefix whose N-Triples hash to `digest`."""
+    return Payload(name[len(DEFAULT_GRAPH_PREFIX) :], data, digest, triples)
+
+
+def with_ontology(payloads: list[Payload], ontology: Graph) -> list[Payload]:
+    """The payloads and the bundled ontology's graph, in name order."""
+    kept = [p for p in payloads if p.key != ONTOLOGY_GRAPH]
+    return sorted([*kept, *_with_ontology([], ontology)], key=lambda p: p.key)
 
 
 def payloads_from_file(path: Path, ontology: Graph) -> list[Payload]:
@@ -239,15 +250,15 @@ def publish(payloads: list[Payload], store: GraphStore, *, prefix: str = DEFAULT
     return report
 
 
-def manifest_bytes(trig: bytes, payloads: list[Payload], files: dict[str, bytes] | None = None) -> bytes:
-    """What a run wrote and validated: the hash of graph.trig (publish trusts that validation when
-    the file still has it), each graph's hash, and the hash of every file written with it (so a
-    reader can tell that the files in a folder belong to one run)."""
+def manifest_bytes(trig_digest: str, payloads: list[Payload], files: dict[str, str] | None = None) -> bytes:
+    """What a run wrote and validated: the SHA-256 of graph.trig (publish trusts that validation
+    when the file still has it), each graph's hash, and the hash of every file written with it
+    (so a reader can tell that the files in a folder belong to one run)."""
     doc = {
-        "graph.trig": hashlib.sha256(trig).hexdigest(),
+        "graph.trig": trig_digest,
         "conforms": True,
         "graphs": {p.key: p.digest for p in payloads},
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted((files or {}).items())},
+        "files": dict(sorted((files or {}).items())),
     }
     return (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode("utf-8")
 

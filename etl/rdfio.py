@@ -9,11 +9,15 @@ reader never sees half a file and a failed run leaves the previous one in place.
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import io
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -84,8 +88,12 @@ def _order(triple: ox.Triple) -> tuple[str, bool, str, str]:
     return (str(triple.subject), predicate != _RDF_TYPE, predicate, str(triple.object))
 
 
-def sorted_triples(graph: Graph | Iterable) -> list[ox.Triple]:
-    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+def sorted_triples(graph: Graph | Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples of an rdflib graph, or pyoxigraph triples, in the fixed order."""
+    if isinstance(graph, Graph):
+        triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+    else:
+        triples = list(graph)
     triples.sort(key=_order)
     return triples
 
@@ -98,7 +106,7 @@ def turtle_bytes(graph: Graph) -> bytes:
     return ox.serialize(sorted_triples(graph), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
-def sorted_named_graphs(named_graphs: Iterable[tuple[URIRef, Graph]]) -> list[tuple[str, list[ox.Triple]]]:
+def sorted_named_graphs(named_graphs: Iterable[tuple[URIRef | str, Graph | list[ox.Triple]]]) -> list[tuple[str, list[ox.Triple]]]:
     """Each named graph's triples in the fixed order, graphs in IRI order: sort once, write twice."""
     return [(str(name), sorted_triples(graph)) for name, graph in sorted(named_graphs, key=lambda item: str(item[0]))]
 
@@ -144,15 +152,23 @@ def write_atomic(path: Path, data: bytes) -> None:
     write_all_atomic({Path(path): data})
 
 
-def write_all_atomic(files: dict[Path, bytes]) -> None:
+Content = bytes | Callable[[BinaryIO], None]  # the bytes, or a function that writes them to a stream
+
+
+def write_all_atomic(files: dict[Path, Content], digests: dict[Path, str] | None = None) -> dict[Path, str]:
     """Write several files so that none is ever half-written and they change together: every
     one goes to a temporary file beside its target and is flushed to disk first, and only then
     are they renamed over the targets, in the order given (put the one that vouches for the
-    others last). A crash before the renames leaves every old file as it was."""
+    others last). A crash before the renames leaves every old file as it was. Content may be a
+    function writing to a stream, so a large file never has to be held in memory; it is called
+    after the files before it are staged, and `digests` (returned) gets the SHA-256 of each
+    file as it is staged, so a manifest written last can vouch for the others."""
     staged: list[tuple[str, Path]] = []
+    digests = {} if digests is None else digests
     try:
-        for path, data in files.items():
-            staged.append((_staged(path, data), path))
+        for path, content in files.items():
+            temporary, digests[path] = _staged(path, content)
+            staged.append((temporary, path))
         for temporary, path in staged:
             os.replace(temporary, path)
     except BaseException:
@@ -161,21 +177,41 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
         raise
     for folder in {path.parent for path in files}:
         _sync_folder(folder)
+    return digests
 
 
-def _staged(path: Path, data: bytes) -> str:
+class _HashingWriter:
+    """A binary stream that hashes what passes through it."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return self.stream.write(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _staged(path: Path, content: Content) -> tuple[str, str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         os.chmod(temporary, _FILE_MODE)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        with os.fdopen(handle, "wb") as raw:
+            stream = _HashingWriter(io.BufferedWriter(raw, buffer_size=1 << 20))
+            if isinstance(content, bytes):
+                stream.write(content)
+            else:
+                content(stream)
             stream.flush()
-            os.fsync(stream.fileno())
+            os.fsync(raw.fileno())
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return temporary
+    return temporary, stream.hash.hexdigest()
 
 
 def _sync_folder(folder: Path) -> None:
@@ -190,6 +226,80 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+class Spill:
+    """An append-only, nameless temporary file of byte chunks: a run's graphs wait on disk, not
+    in memory, until they are written out. It lives in the output folder (not /tmp, which may
+    be memory) and disappears with the process, even one killed."""
+
+    def __init__(self, folder: Path) -> None:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        self._file = tempfile.TemporaryFile(dir=folder)
+        self._end = 0
+
+    def append(self, data: bytes) -> Chunk:
+        os.pwrite(self._file.fileno(), data, self._end)
+        chunk = Chunk(self, self._end, len(data))
+        self._end += len(data)
+        return chunk
+
+    def read(self, offset: int, length: int) -> bytes:
+        return os.pread(self._file.fileno(), length, offset)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> Spill:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+@dataclass(frozen=True, eq=False)
+class Chunk:
+    spill: Spill
+    offset: int
+    length: int
+
+    def read(self) -> bytes:
+        return self.spill.read(self.offset, self.length)
+
+
+def ntriples_of(data: bytes | Chunk) -> bytes:
+    return data if isinstance(data, bytes) else data.read()
+
+
+def trig_writer(graphs: Iterable[tuple[str, bytes | Chunk]]) -> Callable[[BinaryIO], None]:
+    """Writes the named graphs (name, N-Triples) as one TriG document, a graph at a time."""
+
+    def quads() -> Iterator[ox.Quad]:
+        for name, data in graphs:
+            graph_name = ox.NamedNode(name)
+            for quad in ox.parse(ntriples_of(data), format=ox.RdfFormat.N_TRIPLES):
+                yield ox.Quad(quad.subject, quad.predicate, quad.object, graph_name)
+
+    return lambda stream: ox.serialize(quads(), stream, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+
+
+def union_turtle_writer(graphs: Iterable[bytes | Chunk], shared: Callable[[ox.Triple], bool]) -> Callable[[BinaryIO], None]:
+    """Writes the union of graphs (N-Triples) as one Turtle document, graph by graph. A triple
+    for which `shared` is true may be in several graphs and is written once (only those are
+    remembered, so memory grows with the facts shared between graphs, not with the corpus)."""
+
+    def triples() -> Iterator[ox.Triple]:
+        seen: set[ox.Triple] = set()
+        for data in graphs:
+            for quad in ox.parse(ntriples_of(data), format=ox.RdfFormat.N_TRIPLES):
+                triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+                if shared(triple):
+                    if triple in seen:
+                        continue
+                    seen.add(triple)
+                yield triple
+
+    return lambda stream: ox.serialize(triples(), stream, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
 LOCK_FILE = ".newskg.lock"

@@ -85,10 +85,10 @@ def test_no_blank_nodes_and_one_named_graph_per_article(pack, vocabulary):
     first = _records()
     second = _records(TEXT + " Noch ein Satz.", "other.txt")
     mapped = map_records([first, second], pack, vocabulary.ontology)
-    assert set(mapped.named) == {graph_iri(first.article.key), graph_iri(second.article.key), REGISTRY_GRAPH}
-    for graph in mapped.named.values():
-        assert not any(isinstance(term, BNode) for triple in graph for term in triple)
-    article_graph = mapped.named[graph_iri(first.article.key)]
+    assert set(mapped.named) == {str(graph_iri(first.article.key)), str(graph_iri(second.article.key)), str(REGISTRY_GRAPH)}
+    for name in mapped.named:
+        assert not any(isinstance(term, BNode) for triple in mapped.graph(name) for term in triple)
+    article_graph = mapped.graph(graph_iri(first.article.key))
     assert (article_iri(first.article.key), RDF.type, NKG.Article) in article_graph
     assert (article_iri(second.article.key), RDF.type, NKG.Article) not in article_graph
 
@@ -120,7 +120,7 @@ def test_a_meeting_and_a_named_claim_reported_twice_are_one_node_each(pack, voca
 
 def test_registry_graph_links_verified_ids_and_states(pack, vocabulary):
     mapped = map_records([_records()], pack, vocabulary.ontology)
-    registry = mapped.named[REGISTRY_GRAPH]
+    registry = mapped.graph(REGISTRY_GRAPH)
     putin = entity_iri("vladimir-putin")
     assert (putin, OWL.sameAs, WD.Q7747) in registry
     assert (putin, NKG.belongsToState, entity_iri("russia")) in registry
@@ -135,7 +135,7 @@ def test_registry_graph_links_verified_ids_and_states(pack, vocabulary):
 def test_unlinked_actors_get_no_sameas(pack, vocabulary):
     record = _records()
     record = ArticleRecords(record.article, record.published, record.mentions + (Mention("victor-cha", MentionForm.NAME, record.mentions[0].evidence),), (), ())
-    registry = map_records([record], pack, vocabulary.ontology).named[REGISTRY_GRAPH]
+    registry = map_records([record], pack, vocabulary.ontology).graph(REGISTRY_GRAPH)
     cha = entity_iri("victor-cha")
     assert (cha, RDF.type, NKG.Person) in registry
     assert registry.value(cha, OWL.sameAs) is None

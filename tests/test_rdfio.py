@@ -3,6 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
@@ -44,9 +45,10 @@ def test_sample_graph_round_trips(sample_output, tmp_path):
     again = tmp_path / "again.ttl"
     rdfio.write_atomic(again, rdfio.turtle_bytes(graph))
     assert isomorphic(rdfio.read_graph(again), graph)
-    assert again.read_bytes() == (out / "graph.ttl").read_bytes()
     trig = rdfio.read_graph(out / "graph.trig")
     assert isomorphic(trig, graph), "the union of the named graphs is graph.ttl"
+    written = list(ox.parse(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE))
+    assert len(written) == len(set(written)) == len(graph), "graph.ttl states each triple once, though graphs share meetings"
 
 
 def test_bytes_do_not_depend_on_the_process(sample_output):
@@ -57,7 +59,7 @@ def test_bytes_do_not_depend_on_the_process(sample_output):
         result = subprocess.run([sys.executable, "-c", _SERIALIZE, str(out / "graph.ttl")], env=env, capture_output=True, check=True, cwd=ROOT)
         outputs.add(result.stdout)
     assert len(outputs) == 1
-    assert outputs.pop() == (out / "graph.ttl").read_bytes()
+    assert isomorphic(Graph().parse(data=outputs.pop(), format="turtle"), Graph().parse(out / "graph.ttl"))
 
 
 def test_blank_nodes_get_canonical_labels():

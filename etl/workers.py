@@ -1,0 +1,81 @@
+"""Per-article work spread over worker processes, results in input order.
+
+Articles are independent once read, so extraction and an article's graph (mapping, its
+validation, its N-Triples) run in `jobs` processes. Results come back in the order the items
+went in, whatever process finished first, so the output does not depend on the number of jobs.
+At most `window` chunks are in flight: a large corpus is streamed, not queued whole.
+
+Workers are forked, so they start with the parent's data pack and compiled shapes already in
+memory (no pickling, and blank-node names of the shapes graph stay the same in every process).
+Where fork is not available the work runs in the calling process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Workers:
+    """`jobs` processes (or none, for one job) that map functions over items in order."""
+
+    def __init__(self, jobs: int, initializer: Callable[..., None], initargs: tuple = (), *, chunk: int = 8, window: int = 64) -> None:
+        self.jobs = jobs if "fork" in multiprocessing.get_all_start_methods() else 1
+        self.chunk = chunk
+        self.window = window
+        initializer(*initargs)  # the calling process can do the work too (and does, for one job)
+        self._pool = multiprocessing.get_context("fork").Pool(self.jobs, initializer, initargs) if self.jobs > 1 else None
+
+    def map(self, function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """function(item) for each item, in the items' order."""
+        if self._pool is None:
+            yield from map(function, items)
+            return
+        pending: deque = deque()
+        source = iter(items)
+        while True:
+            while len(pending) < self.window:
+                chunk = list(islice(source, self.chunk))
+                if not chunk:
+                    break
+                pending.append(self._pool.apply_async(_map_chunk, (function, chunk)))
+            if not pending:
+                return
+            yield from pending.popleft().get()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    def terminate(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.terminate()
+
+
+def _map_chunk(function: Callable[[Any], Any], chunk: list) -> list:
+    return [function(item) for item in chunk]
