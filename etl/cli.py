@@ -11,6 +11,7 @@ import sys
 import tempfile
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,24 +78,23 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
     _add_linking_options(command)
 
 
-def _jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of worker processes, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 worker process, got {value}")
-    return value
+def _at_least_one(what: str, unit: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of `unit`s, at least 1."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"expected at least 1 {unit}, got {value}")
+        return value
+
+    return parse
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of bytes, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1 byte, got {value}")
-    return value
+_jobs = _at_least_one("a number of worker processes", "worker process")
+_positive_int = _at_least_one("a whole number of bytes", "byte")
 
 
 def _add_credentials(command: argparse.ArgumentParser) -> None:

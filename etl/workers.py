@@ -16,8 +16,16 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
+
+from etl.errors import NewskgError
+
+
+class WorkerError(NewskgError):
+    """A worker process died (killed, or out of memory) before it finished its articles."""
 
 
 def available_cores() -> int:
@@ -36,7 +44,10 @@ class Workers:
         self.chunk = chunk
         self.window = window
         initializer(*initargs)  # the calling process can do the work too (and does, for one job)
-        self._pool = multiprocessing.get_context("fork").Pool(self.jobs, initializer, initargs) if self.jobs > 1 else None
+        self._pool = (
+            ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs)
+            if self.jobs > 1 else None
+        )
 
     def map(self, function: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         """function(item) for each item, in the items' order."""
@@ -50,21 +61,24 @@ class Workers:
                 chunk = list(islice(source, self.chunk))
                 if not chunk:
                     break
-                pending.append(self._pool.apply_async(_map_chunk, (function, chunk)))
+                pending.append(self._pool.submit(_map_chunk, function, chunk))
             if not pending:
                 return
-            yield from pending.popleft().get()
+            try:
+                done = pending.popleft().result()
+            except BrokenProcessPool:
+                raise WorkerError(f"a worker process died before it finished its articles (killed, or out of memory?); "
+                                  f"run again, or with fewer --jobs than {self.jobs}") from None
+            yield from done
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.close()
-            self._pool.join()
+            self._pool.shutdown(wait=True)
             self._pool = None
 
     def terminate(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def __enter__(self) -> Workers:

@@ -79,33 +79,6 @@ def _comparable(a: Literal, b: Literal) -> bool:
     return (a.datatype in NUMERIC and b.datatype in NUMERIC) or a.datatype == b.datatype
 
 
-def _plain(term):
-    """"2070"^^xsd:string and "2070" are one RDF term (RDF 1.1), though rdflib keeps them apart."""
-    if isinstance(term, Literal) and term.datatype == XSD.string:
-        return Literal(str(term))
-    return term
-
-
-def _structure(g: Graph, node, depth: int = 0):
-    """A blank node's description as nested tuples, the same whatever the node is called."""
-    if not isinstance(node, BNode) or depth > 6:
-        return node
-    return tuple(sorted((str(p), str(_structure(g, o, depth + 1))) for p, o in g.predicate_objects(node)))
-
-
-def _same(data: Graph, vocabulary) -> set:
-    reference = validate_graph(data, vocabulary.shapes, vocabulary.ontology, engine="pyshacl")
-    ours = validate_graph(data, vocabulary.shapes, vocabulary.ontology)
-    assert ours.conforms == reference.conforms
-    extra = {r for r in _results(ours) - _results(reference) if not _beside_an_incomparable_bound(r, data)}
-    assert extra == set()
-    assert _results(reference) - _results(ours) == set()
-    return _results(ours)
-
-
-PAIRS = {SH.LessThanConstraintComponent: OA.end, SH.LessThanOrEqualsConstraintComponent: NKG.textLength}
-
-
 def _beside_an_ill_typed_bound(result: tuple, data: Graph) -> bool:
     """Where pyshacl parts from the SHACL spec: a value compared by sh:lessThan(OrEquals) with (or
     being) an ill-typed literal ("x12"^^xsd:integer) cannot be compared, which the spec makes a result

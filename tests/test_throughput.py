@@ -16,7 +16,7 @@ from rdflib.namespace import SH
 
 from etl.pipeline import RunConfig, run
 from etl.progress import Progress
-from etl.workers import Workers
+from etl.workers import WorkerError, Workers
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -143,3 +143,15 @@ def test_progress_follows_the_terminal(monkeypatch):
 def test_jobs_must_be_positive(tmp_path):
     done = subprocess.run([sys.executable, "-m", "etl", "run", "articles", "--out", str(tmp_path), "--jobs", "0"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and "expected at least 1 worker process, got 0" in done.stderr
+
+
+def test_a_worker_that_dies_ends_the_run_with_a_clear_error():
+    with pytest.raises(WorkerError, match="a worker process died"):
+        with Workers(2, lambda: None, chunk=1, window=2) as workers:
+            list(workers.map(_die_on_five, range(10)))
+
+
+def _die_on_five(n: int) -> int:
+    if n == 5:
+        os._exit(9)  # as a SIGKILL or the OOM killer would end it: no exception, no cleanup
+    return n
