@@ -40,12 +40,11 @@ from etl import rdfio  # noqa: E402
 from etl.coref import corefer  # noqa: E402
 from etl.datapack import known_entities, load_datapack  # noqa: E402
 from etl.extract import extract  # noqa: E402
-from etl.mapping import article_triples, entity_types, is_article_local, registry_triples  # noqa: E402
+from etl.mapping import REGISTRY_GRAPH, article_triples, entity_types, graph_iri, is_article_local, registry_triples, shared_part  # noqa: E402
 from etl.pipeline import Vocabulary  # noqa: E402
 from etl.publish import payload_of, sync_embedded, with_ontology  # noqa: E402
 from etl.shacl import Engine  # noqa: E402
 from etl.sources import Skipped, read_sources  # noqa: E402
-from etl.vocab import ID  # noqa: E402
 
 STAGES = ("read", "extract", "map", "validate", "serialize", "load")
 RDF_STAGES = ("map", "validate", "serialize", "load")
@@ -85,15 +84,15 @@ def stage_run(inputs: list[str]) -> dict:
         types = entity_types(known.values())
         for _, triples in graphs:
             results += engine.validate(engine.data([*triples, *types]), is_article_local)
-            shared.update(dict.fromkeys(t for t in triples if not is_article_local(t.subject) or t.predicate.value.endswith("#type")))
-        ontology = rdfio.sorted_triples(vocabulary.ontology)
-        results += engine.validate(engine.data([*shared, *registry, *ontology]), lambda n: not is_article_local(n))
+            for part in shared_part(triples):
+                shared.update(dict.fromkeys(part))
+        results += engine.validate(engine.data([*shared, *registry, *rdfio.ox_triples(vocabulary.ontology)]), lambda n: not is_article_local(n))
         return results
 
     results = timed("validate", validate_all)
 
     def serialize():
-        named = sorted([(str(ID[f"graph/{r.article.key}"]), rdfio.ntriples_bytes(t)) for r, t in graphs] + [(str(ID["graph/registry"]), rdfio.ntriples_bytes(registry))])
+        named = sorted([(str(graph_iri(r.article.key)), rdfio.ntriples_bytes(t)) for r, t in graphs] + [(str(REGISTRY_GRAPH), rdfio.ntriples_bytes(registry))])
         trig, turtle = io.BytesIO(), io.BytesIO()
         rdfio.trig_writer(named)(trig)
         rdfio.union_turtle_writer([data for _, data in named], lambda t: not is_article_local(t.subject))(turtle)

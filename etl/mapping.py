@@ -33,7 +33,7 @@ from etl.model import (
     Stance,
     stable_hash,
 )
-from etl.rdfio import to_ox, to_rdflib
+from etl.rdfio import rdflib_graph, to_ox
 from etl.vocab import ATTRIBUTION, ID, MATERIEL, NKG, OA, STANCE, STATUS, WD
 
 REGISTRY_GRAPH = ID["graph/registry"]
@@ -64,20 +64,13 @@ class MappedGraphs:
 
     def graph(self, name: str | URIRef) -> Graph:
         """One named graph as an rdflib graph."""
-        return _rdflib_graph(self.named[str(name)])
+        return rdflib_graph(self.named[str(name)])
 
     def union(self) -> Graph:
-        return _rdflib_graph(t for triples in self.named.values() for t in triples)
+        return rdflib_graph(t for triples in self.named.values() for t in triples)
 
     def items(self) -> list[tuple[str, Triples]]:
         return sorted(self.named.items())
-
-
-def _rdflib_graph(triples: Iterable[ox.Triple]) -> Graph:
-    graph = Graph()
-    for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    return graph
 
 
 # ---------------------------------------------------------------- IRIs
@@ -132,6 +125,18 @@ def is_article_local(node) -> bool:
     return isinstance(node, ox.NamedNode) and node.value.startswith(_LOCAL_PREFIXES)
 
 
+def shared_part(triples: Iterable[ox.Triple]) -> tuple[Triples, Triples]:
+    """Of one article's triples, those about nodes other graphs may describe too, and the classes
+    of the article's own nodes they point to: all the union needs to validate those nodes."""
+    triples = list(triples)
+    shared = [t for t in triples if not is_article_local(t.subject)]
+    pointed_to = {t.object for t in shared if is_article_local(t.object)}
+    return shared, [t for t in triples if t.subject in pointed_to and t.predicate == _RDF_TYPE]
+
+
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+
+
 # ---------------------------------------------------------------- the graphs
 
 
@@ -150,20 +155,20 @@ def map_records(
     return MappedGraphs(named)
 
 
-_ID = str(ID)
-_IRI_CACHE: dict = {}
+_VOCABULARY_NODES: dict = {}
 
 
 def _n(term: URIRef) -> ox.NamedNode:
-    """A vocabulary term as a pyoxigraph IRI (made once)."""
-    node = _IRI_CACHE.get(term)
+    """A vocabulary term as a pyoxigraph IRI (made once: the vocabulary is closed, so this stays small)."""
+    node = _VOCABULARY_NODES.get(term)
     if node is None:
-        node = _IRI_CACHE[term] = ox.NamedNode(str(term))
+        node = _VOCABULARY_NODES[term] = ox.NamedNode(str(term))
     return node
 
 
-def _id(path: str) -> ox.NamedNode:
-    return ox.NamedNode(_ID + path)
+def _node(iri: URIRef) -> ox.NamedNode:
+    """A minted IRI (from the functions above, the one place keys are made) as a pyoxigraph IRI."""
+    return ox.NamedNode(str(iri))
 
 
 def _text(value: str) -> ox.Literal:
@@ -193,7 +198,7 @@ def article_triples(record: ArticleRecords, known: dict[str, Entity]) -> Triples
     """The triples of one article's named graph."""
     graph = _Triples()
     article = record.article
-    node = _id(f"article/{article.key}")
+    node = _node(article_iri(article.key))
     add = graph.add
     add(node, RDF.type, _n(NKG.Article))
     add(node, NKG.sourceName, _text(article.source))
@@ -222,7 +227,7 @@ def _date_literal(date: DateValue) -> ox.Literal:
 
 
 def _time(graph: _Triples, date: DateValue) -> ox.NamedNode:
-    node = _id(f"time/{date.iso}")
+    node = _node(time_iri(date))
     graph.add(node, RDF.type, _n(TIME.Instant))
     graph.add(node, _TIME_PROPERTY[date.precision], _date_literal(date))
     graph.add(node, NKG.precision, _n(_UNIT[date.precision]))
@@ -230,8 +235,8 @@ def _time(graph: _Triples, date: DateValue) -> ox.NamedNode:
 
 
 def _evidence(graph: _Triples, article: Article, evidence: Evidence, article_node: ox.NamedNode) -> ox.NamedNode:
-    key = f"evidence/{stable_hash(article.key, evidence.start, evidence.end)}"
-    node, position, quote = _id(key), _id(f"{key}-position"), _id(f"{key}-quote")
+    node = _node(evidence_iri(article, evidence))
+    position, quote = ox.NamedNode(f"{node.value}-position"), ox.NamedNode(f"{node.value}-quote")
     add = graph.add
     add(node, RDF.type, _n(NKG.Evidence))
     add(node, OA.hasSource, article_node)
@@ -250,7 +255,7 @@ def _evidence(graph: _Triples, article: Article, evidence: Evidence, article_nod
 
 
 def _entity(key: str) -> ox.NamedNode:
-    return _id(f"entity/{key}")
+    return _node(entity_iri(key))
 
 
 def _add_mentions(graph: _Triples, record: ArticleRecords, article_node: ox.NamedNode) -> None:
@@ -259,7 +264,7 @@ def _add_mentions(graph: _Triples, record: ArticleRecords, article_node: ox.Name
         by_entity.setdefault(mention.entity, []).append(mention)
     add = graph.add
     for entity, mentions in by_entity.items():
-        node = _id(f"mention/{stable_hash(record.article.key, entity)}")
+        node = _node(mention_iri(record.article, entity))
         add(article_node, SDO.mentions, _entity(entity))
         add(article_node, NKG.hasMention, node)
         add(node, RDF.type, _n(NKG.Mention))
@@ -271,7 +276,7 @@ def _add_mentions(graph: _Triples, record: ArticleRecords, article_node: ox.Name
 
 
 def _add_meeting(graph: _Triples, meeting: Meeting, article: Article, article_node: ox.NamedNode, known: dict[str, Entity]) -> None:
-    node = _n(meeting_iri(meeting))
+    node = _node(meeting_iri(meeting))
     add = graph.add
     add(node, RDF.type, _n(NKG.Meeting))
     for participant in meeting.participants:
@@ -294,7 +299,7 @@ _STANCE_DE = {Stance.ASSERTS: "behauptet", Stance.DENIES: "bestreitet", Stance.S
 
 
 def _add_claim(graph: _Triples, claim: Claim, article: Article, article_node: ox.NamedNode, known: dict[str, Entity]) -> None:
-    node = _n(claim_iri(claim, article))
+    node = _node(claim_iri(claim, article))
     add = graph.add
     add(node, RDF.type, _n(NKG.ArmsTransferClaim))
     add(node, NKG.attribution, _n(ATTRIBUTION[claim.attribution.value]))
@@ -353,10 +358,10 @@ def _describe(graph: _Triples, entity: Entity, link: LinkDecision | None) -> Non
     graph.add(node, RDFS.label, ox.Literal(entity.name, language="en"))
     graph.add(node, RDFS.label, ox.Literal(entity.label_de, language="de"))
     if entity.wikidata:
-        graph.add(node, OWL.sameAs, _n(WD[entity.wikidata]))
+        graph.add(node, OWL.sameAs, _node(WD[entity.wikidata]))
         graph.add(node, NKG.linkConfidence, _text(entity.confidence))
     elif link and link.status is LinkStatus.ONLINE:
-        graph.add(node, OWL.sameAs, _n(WD[link.qid]))
+        graph.add(node, OWL.sameAs, _node(WD[link.qid]))
         graph.add(node, NKG.linkConfidence, _text(link.confidence))
         graph.add(node, NKG.linkScore, _typed(Decimal(f"{link.score:.3f}"), XSD.decimal))
         graph.add(node, NKG.linkedOn, _typed(link.date, XSD.date))

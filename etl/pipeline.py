@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph
-from rdflib.namespace import RDF
 
 from etl import rdfio, resources
 from etl.coref import corefer
 from etl.datapack import DEFAULT_DATA_DIR, DataPack, Registry, known_entities, load_datapack
 from etl.extract import extract
 from etl.linking import link_entities
-from etl.mapping import REGISTRY_GRAPH, article_triples, entity_types, graph_iri, is_article_local, registry_triples
+from etl.mapping import REGISTRY_GRAPH, article_triples, entity_types, graph_iri, is_article_local, registry_triples, shared_part
 from etl.model import Article, ArticleRecords, Entity, LinkDecision
 from etl.progress import Progress
 from etl.publish import SyncReport, manifest_bytes, payload_of, sync_embedded, with_ontology
@@ -129,16 +128,16 @@ def run(config: RunConfig) -> RunResult:
         if not records:
             return result
         merged = corefer(records, pack.registry)
-        del records
         result.entities = known_entities(pack.registry, merged)
         result.links, result.requests = _link(merged, result.entities, pack, config)
-        result.facts = _count_facts(merged)
+        result.facts = _count_facts(records)
         with rdfio.exclusive_output(config.out_dir), rdfio.Spill(config.out_dir) as spill:
             graphs = _article_graphs(merged, result.entities.entities, workers, spill, progress)
             registry = rdfio.sorted_triples(registry_triples(_used_entities(merged), result.entities.entities, vocabulary.ontology, result.links))
             result.report = report_of([*graphs.results, *_shared_results(graphs, registry, vocabulary, engine)], vocabulary.shapes)
-            result.articles = [_summary(r, graphs.counts[r.article.key]) for r in sorted(merged, key=lambda r: (r.article.source, r.article.key))]
-            result.triples = graphs.local_triples + len(set(graphs.shared) | set(registry))
+            triples_of = {name: count for name, _, _, count in graphs.entries}
+            result.articles = [_summary(r, triples_of[str(graph_iri(r.article.key))]) for r in records]
+            result.triples = graphs.local_triples + len(graphs.shared.keys() | set(registry))
             result.named_graphs = len(graphs.entries) + 1
             _write_outputs(result, graphs, registry, vocabulary, pack, config, progress)
     return result
@@ -173,7 +172,6 @@ class ArticleGraph:
     ntriples: bytes
     digest: str
     triples: int
-    local_triples: int
     results: tuple[Result, ...]
     shared: tuple[ox.Triple, ...]
     context: tuple[ox.Triple, ...]
@@ -184,15 +182,15 @@ def _graph_task(task: tuple[ArticleRecords, dict[str, Entity]]) -> ArticleGraph:
     engine: Engine = _WORKER["engine"]
     triples = rdfio.sorted_triples(article_triples(record, entities))
     results = engine.validate(engine.data([*triples, *entity_types(entities.values())]), is_article_local)
-    shared = [t for t in triples if not is_article_local(t.subject)]
-    pointed_to = {t.object for t in shared if is_article_local(t.object)}
-    context = [t for t in triples if t.subject in pointed_to and t.predicate == _RDF_TYPE]
+    shared, context = shared_part(triples)
+    data, digest = _encoded(triples)
+    return ArticleGraph(record.article.key, data, digest, len(triples), tuple(results), tuple(shared), tuple(context))
+
+
+def _encoded(triples: list[ox.Triple]) -> tuple[bytes, str]:
+    """A graph's sorted triples as N-Triples, and their SHA-256 (the graph's hash in the store and manifest)."""
     data = rdfio.ntriples_bytes(triples)
-    return ArticleGraph(record.article.key, data, hashlib.sha256(data).hexdigest(), len(triples), len(triples) - len(shared),
-                        tuple(results), tuple(shared), tuple(context))
-
-
-_RDF_TYPE = ox.NamedNode(str(RDF.type))
+    return data, hashlib.sha256(data).hexdigest()
 
 
 # ---------------------------------------------------------------- the graphs of a run
@@ -201,7 +199,6 @@ _RDF_TYPE = ox.NamedNode(str(RDF.type))
 @dataclass
 class _Graphs:
     entries: list[tuple[str, rdfio.Chunk, str, int]] = field(default_factory=list)  # name, N-Triples, hash, triples
-    counts: dict[str, int] = field(default_factory=dict)
     results: list[Result] = field(default_factory=list)
     shared: dict[ox.Triple, None] = field(default_factory=dict)
     context: dict[ox.Triple, None] = field(default_factory=dict)
@@ -216,11 +213,10 @@ def _article_graphs(records: list[ArticleRecords], known: dict[str, Entity], wor
     with progress.stage("graphs", len(ordered)) as bar:
         for made in workers.map(_graph_task, tasks):
             graphs.entries.append((str(graph_iri(made.key)), spill.append(made.ntriples), made.digest, made.triples))
-            graphs.counts[made.key] = made.triples
             graphs.results.extend(made.results)
             graphs.shared.update(dict.fromkeys(made.shared))
             graphs.context.update(dict.fromkeys(made.context))
-            graphs.local_triples += made.local_triples
+            graphs.local_triples += made.triples - len(made.shared)
             bar.update()
     return graphs
 
@@ -236,8 +232,7 @@ def _used_entities(records: list[ArticleRecords]) -> set[str]:
 def _shared_results(graphs: _Graphs, registry: list[ox.Triple], vocabulary: Vocabulary, engine: Engine) -> list[Result]:
     """The validation of what several graphs may describe (meetings, claims, times, the registry's
     entities and the ontology mixed in), over the union of their triples."""
-    ontology = rdfio.sorted_triples(vocabulary.ontology)
-    data = engine.data([*graphs.shared, *graphs.context, *registry, *ontology])
+    data = engine.data([*graphs.shared, *graphs.context, *registry, *rdfio.ox_triples(vocabulary.ontology)])
     return engine.validate(data, lambda node: not is_article_local(node))
 
 
@@ -250,8 +245,7 @@ def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple]
         rdfio.write_atomic(out / VALIDATION_TTL, report)
         result.written.append(out / VALIDATION_TTL)
         return
-    registry_data = rdfio.ntriples_bytes(registry)
-    named = [*graphs.entries, (str(REGISTRY_GRAPH), registry_data, hashlib.sha256(registry_data).hexdigest(), len(registry))]
+    named = [*graphs.entries, (str(REGISTRY_GRAPH), *_encoded(registry), len(registry))]
     named.sort(key=lambda entry: entry[0])
     payloads = with_ontology([payload_of(name, data, digest, count) for name, data, digest, count in named], vocabulary.ontology)
     digests: dict[Path, str] = {}
@@ -275,9 +269,7 @@ def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple]
 
 def _link(records: list[ArticleRecords], known: Registry, pack: DataPack, config: RunConfig) -> tuple[dict[str, LinkDecision], RequestLog]:
     """Link every entity the graph uses: from the registry, then the answer cache, then (online) Wikidata."""
-    keys = set().union(*(r.entity_keys() for r in records))
-    keys |= {known.get(key).state for key in keys if known.get(key).state}  # the graph describes their states too
-    used = [known.get(key) for key in sorted(keys)]
+    used = [known.get(key) for key in _with_states(_used_entities(records), known.entities)]  # the graph describes their states too
     if config.cache_dir is None or not (config.online or (Path(config.cache_dir) / CACHE_FILE).exists()):
         return link_entities(used, known, pack.linking, None), RequestLog()  # nothing to ask, nothing cached
     cache = AnswerCache(Path(config.cache_dir))

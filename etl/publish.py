@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
 import requests
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from etl import rdfio
 from etl.errors import NewskgError
@@ -78,9 +78,11 @@ def payload_of(name: str, data: bytes | rdfio.Chunk, digest: str, triples: int) 
 
 
 def with_ontology(payloads: list[Payload], ontology: Graph) -> list[Payload]:
-    """The payloads and the bundled ontology's graph, in name order."""
+    """The payloads and the bundled ontology's graph (which replaces one of that name), in name order."""
+    name = DEFAULT_GRAPH_PREFIX + ONTOLOGY_GRAPH
+    (entry,) = rdfio.named_graph_ntriples(rdfio.sorted_named_graphs([(name, ontology)]))
     kept = [p for p in payloads if p.key != ONTOLOGY_GRAPH]
-    return sorted([*kept, *_with_ontology([], ontology)], key=lambda p: p.key)
+    return sorted([*kept, _payload(*entry)], key=lambda p: p.key)
 
 
 def payloads_from_file(path: Path, ontology: Graph) -> list[Payload]:
@@ -93,15 +95,11 @@ def payloads_from_file(path: Path, ontology: Graph) -> list[Payload]:
 
 
 def _with_ontology(entries: list[tuple[str, bytes, int]], ontology: Graph) -> list[Payload]:
-    """The entries and the bundled ontology's graph (which replaces one of that name), in name order."""
-    name = DEFAULT_GRAPH_PREFIX + ONTOLOGY_GRAPH
-    ontology_entry = rdfio.named_graph_ntriples(rdfio.sorted_named_graphs([(URIRef(name), ontology)]))
-    kept = [entry for entry in entries if entry[0] != name]
-    return [_payload(*entry) for entry in sorted([*kept, *ontology_entry])]
+    return with_ontology([_payload(*entry) for entry in entries], ontology)
 
 
 def _payload(name: str, data: bytes, count: int) -> Payload:
-    return Payload(name[len(DEFAULT_GRAPH_PREFIX) :], data, hashlib.sha256(data).hexdigest(), count)
+    return payload_of(name, data, hashlib.sha256(data).hexdigest(), count)
 
 
 def _plan(payloads: list[Payload], held: dict[str, str], prefix: str, full: bool = False) -> tuple[list[Payload], list[Payload], list[str]]:

@@ -88,12 +88,14 @@ def _order(triple: ox.Triple) -> tuple[str, bool, str, str]:
     return (str(triple.subject), predicate != _RDF_TYPE, predicate, str(triple.object))
 
 
+def ox_triples(graph: Graph) -> list[ox.Triple]:
+    """The triples of an rdflib graph as pyoxigraph triples."""
+    return [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+
+
 def sorted_triples(graph: Graph | Iterable[ox.Triple]) -> list[ox.Triple]:
     """The triples of an rdflib graph, or pyoxigraph triples, in the fixed order."""
-    if isinstance(graph, Graph):
-        triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
-    else:
-        triples = list(graph)
+    triples = ox_triples(graph) if isinstance(graph, Graph) else list(graph)
     triples.sort(key=_order)
     return triples
 
@@ -338,8 +340,13 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 def read_graph(path: Path) -> Graph:
     """Every triple of an RDF file (of every named graph, for TriG and N-Quads) as an rdflib graph."""
+    return rdflib_graph(_parse(path))
+
+
+def rdflib_graph(statements: Iterable) -> Graph:
+    """pyoxigraph triples or quads (their graph names dropped) as an rdflib graph."""
     graph = Graph()
-    for statement in _parse(path):
+    for statement in statements:
         graph.add((to_rdflib(statement.subject), to_rdflib(statement.predicate), to_rdflib(statement.object)))
     return graph
 

@@ -105,6 +105,7 @@ class Data:
         self._inverse: dict | None = None
         self._hierarchy = hierarchy
         self._types: dict = {}
+        self._instances: dict | None = None
 
     def values(self, node, predicate) -> list:
         by_predicate = self.out.get(node)
@@ -140,7 +141,15 @@ class Data:
         return found
 
     def instances(self, cls) -> list:
-        return [node for node, by_predicate in self.out.items() if _RDF_TYPE in by_predicate and cls in self.classes(node)]
+        """The nodes of a class, its subclasses' included (indexed once, on first use)."""
+        if self._instances is None:
+            index: dict = {}
+            for node, by_predicate in self.out.items():
+                if _RDF_TYPE in by_predicate:
+                    for each in self.classes(node):
+                        index.setdefault(each, []).append(node)
+            self._instances = index
+        return self._instances.get(cls, [])
 
 
 def class_hierarchy(*graphs: Graph) -> dict[ox.NamedNode, frozenset]:

@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from etl.rdfio import to_ox, to_rdflib
+from etl.rdfio import ox_triples, to_rdflib
 from etl.shacl import Engine, Result
 
 ENGINES = ("newskg", "pyshacl")
@@ -55,8 +54,7 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph, engine: str = "n
         )
         return ValidationReport(bool(conforms), report_graph, report_text)
     checker = Engine(shapes, ontology)
-    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for graph in (data, ontology) for s, p, o in graph]
-    return report_of(checker.validate(checker.data(triples)), shapes)
+    return report_of(checker.validate(checker.data([*ox_triples(data), *ox_triples(ontology)])), shapes)
 
 
 def report_of(results: Iterable[Result], shapes: Graph) -> ValidationReport:
