@@ -17,8 +17,9 @@ from pathlib import Path
 
 from tabulate import tabulate
 
-from etl import rdfio
+from etl import rdfio, resources
 from etl.datapack import DEFAULT_DATA_DIR, load_datapack
+from etl.docs import write_docs
 from etl.errors import DataPackError, GraphInputError, NewskgError, QueryError
 from etl.evaluate import GoldError, evaluate, load_gold
 from etl.http import shown
@@ -26,8 +27,9 @@ from etl.model import LinkStatus
 from etl.pipeline import GRAPH_TRIG, GRAPH_TTL, MANIFEST_JSON, STORE_DIR, RunConfig, RunResult, Vocabulary, extract_corpus, run
 from etl.publish import DEFAULT_GRAPH_PREFIX, GraphStore, payloads_from_file, publish, sync_embedded, validated_before
 from etl.query import parse_bindings, query_endpoint, query_store, read_query, run_query, show
+from etl.report import REPORT_HTML, build_report
 from etl.review import NEEDS_REVIEW, ReviewFileError, import_reviewed, write_links_csv
-from etl.sources import DEFAULT_MAX_BYTES
+from etl.sources import DEFAULT_MAX_BYTES, Skipped, read_sources
 from etl.validate import ENGINES, validate_graph
 from etl.wikidata import WIKIDATA_API
 from etl.workers import available_cores
@@ -75,6 +77,8 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
                          f"(default: the cores this process may use, here {available_cores()})")
     command.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                          help="progress bars on stderr (default: on a terminal, for stages that take more than 2 seconds)")
+    command.add_argument("--html", action=argparse.BooleanOptionalAction, default=True,
+                         help="write report.html beside a conforming graph (default: on; `newskg report` writes it alone)")
     _add_linking_options(command)
 
 
@@ -156,18 +160,56 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate_cmd = commands.add_parser(
         "validate",
-        help="check an RDF file against the newskg shapes",
-        description="Validate an RDF file (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD) against shapes/newskg-shapes.ttl. "
-        "The decision is the SHACL report's sh:conforms.",
-        epilog="exit codes:\n  0  conforms\n  1  does not conform\n  2  usage error, or the file is missing or cannot be parsed\n  3  runtime error"
-        "\n\nexample:\n  newskg validate output/graph.ttl --report report.ttl",
+        help="check RDF files against the newskg shapes",
+        description="Validate RDF files (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD) against shapes/newskg-shapes.ttl, "
+        "each file on its own. The decision is each SHACL report's sh:conforms. A file that is missing or cannot be parsed "
+        "is named with the reason and the others are still checked; this is the command CI and pre-commit run on changed "
+        "Turtle files (examples/ci/).",
+        epilog="exit codes:\n  0  every file conforms\n  1  a file does not conform\n  2  usage error, or a file is missing or cannot be parsed"
+        "\n  3  runtime error\n\nreport of one file:\n  newskg validate output/graph.ttl --report report.ttl"
+        "\n\nexample:\n  newskg validate data/*.ttl --report-dir shacl-reports",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    validate_cmd.add_argument("file", type=Path, metavar="FILE", help="the RDF file to validate")
-    validate_cmd.add_argument("--report", type=Path, help="also write the SHACL report (Turtle) to this file")
+    validate_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE", help="the RDF files to validate")
+    reports = validate_cmd.add_mutually_exclusive_group()
+    reports.add_argument("--report", type=Path, help="also write the SHACL report (Turtle) to this file (one FILE only)")
+    reports.add_argument("--report-dir", type=Path, metavar="DIR",
+                         help="also write each file's SHACL report to DIR/<its path>.report.ttl (for a CI artifact)")
     validate_cmd.add_argument("--engine", choices=ENGINES, default="newskg",
                               help="newskg's SHACL engine (fast; the default) or pyshacl (the reference it is tested against); both give the same results")
     validate_cmd.set_defaults(handler=_validate)
+
+    report_cmd = commands.add_parser(
+        "report",
+        help="write the HTML report: timeline, network of actors, claims with their evidence",
+        description="Write one self-contained HTML file (no network needed to view it) from a graph written by `newskg run`: "
+        "a timeline of meetings and claims by date and precision, a network of actors filterable by state, stance and "
+        "materiel, and tables of claims and meetings whose rows open the article with the evidence highlighted at its "
+        "offsets. The article texts are read again from INPUT and matched to the graph by content hash; evidence whose "
+        "article is not found is shown as its quote. `newskg run` writes the same report as output/report.html.",
+        epilog="exit codes:\n  0  written (warnings, if any, on stderr)\n  2  usage error, or the graph is missing or cannot be parsed"
+        "\n  3  runtime error\n\nexample:\n  newskg report articles/ --graph output/graph.trig --out output/report.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    report_cmd.add_argument("inputs", nargs="*", default=["articles"], metavar="INPUT", help="the articles the graph was made from (default: articles/)")
+    report_cmd.add_argument("--graph", type=Path, default=Path("output") / GRAPH_TRIG, help="the graph (default: output/graph.trig)")
+    report_cmd.add_argument("--out", type=Path, default=Path("output") / REPORT_HTML, help="the HTML file to write (default: output/report.html)")
+    report_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="the data pack the run used (default: the bundled one)")
+    report_cmd.add_argument("--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N", help=f"as for run (default: {DEFAULT_MAX_BYTES})")
+    report_cmd.set_defaults(handler=_report)
+
+    docs_cmd = commands.add_parser(
+        "docs",
+        help="render the ontology to HTML documentation (pyLODE)",
+        description="Render ontology/newskg.ttl with pyLODE into one HTML page: every class and property with its labels, "
+        "comment, domain, range and super-classes.",
+        epilog="exit codes:\n  0  written\n  2  the ontology is missing or cannot be parsed\n  3  runtime error"
+        "\n\nexample:\n  newskg docs --out output/docs",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    docs_cmd.add_argument("--ontology", type=Path, default=resources.ontology_file(), help="the ontology (default: the bundled one)")
+    docs_cmd.add_argument("--out", type=Path, default=Path("output") / "docs", help="output folder (default: output/docs/)")
+    docs_cmd.set_defaults(handler=_docs)
 
     query_cmd = commands.add_parser(
         "query",
@@ -283,7 +325,7 @@ def _run_config(args: argparse.Namespace, *, online: bool = False) -> RunConfig:
     return RunConfig(
         tuple(args.inputs), args.out, args.data, args.max_bytes, local_registry=args.registry, cache_dir=args.cache, online=online,
         wikidata_api=args.api, contact=getattr(args, "contact", None), maxlag=getattr(args, "maxlag", 5),
-        jobs=args.jobs, progress=args.progress,
+        jobs=args.jobs, progress=args.progress, html_report=args.html,
     )
 
 
@@ -416,20 +458,70 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    if not args.file.is_file():
-        raise GraphInputError(f"{args.file}: no such file (expected an RDF file to validate)")
-    data = rdfio.read_graph(args.file)
+    if args.report and len(args.files) > 1:
+        _error("--report takes one FILE; for several, use --report-dir")
+        return EXIT_USAGE
     vocabulary = Vocabulary.load()
+    outcomes = [_validate_file(path, vocabulary, args) for path in args.files]
+    return max(outcomes)
+
+
+def _validate_file(path: Path, vocabulary: Vocabulary, args: argparse.Namespace) -> int:
+    """Check one file; what it earns: 0 conforms, 1 does not, 2 cannot be read."""
+    try:
+        if not path.is_file():
+            raise GraphInputError(f"{path}: no such file (expected an RDF file to validate)")
+        data = rdfio.read_graph(path)
+    except GraphInputError as err:
+        _error(str(err))
+        return EXIT_USAGE
     report = validate_graph(data, vocabulary.shapes, vocabulary.ontology, engine=args.engine)
-    if args.report:
-        rdfio.write_atomic(args.report, rdfio.canonical_turtle_bytes(report.graph))
+    target = args.report or (args.report_dir / _mirrored(path).with_name(path.name + ".report.ttl") if args.report_dir else None)
+    if target:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        rdfio.write_atomic(target, rdfio.canonical_turtle_bytes(report.graph))
     if report.conforms:
-        print(f"{args.file}: conforms ({len(data)} triples)")
+        print(f"{path}: conforms ({len(data)} triples)")
         return EXIT_OK
-    print(f"{args.file}: does not conform ({report.violations} violations in {len(data)} triples)")
+    print(f"{path}: does not conform ({report.violations} violations in {len(data)} triples)")
     for line in report.summary(limit=20):
         print("  " + line)
     return EXIT_NOT_CONFORMING
+
+
+def _mirrored(path: Path) -> Path:
+    """Where under --report-dir a file's report goes: its path, made relative and kept inside."""
+    return Path(*[part if part != ".." else "__" for part in path.relative_to(path.anchor).parts]) if path.is_absolute() or ".." in path.parts else path
+
+
+# ---------------------------------------------------------------- report and docs
+
+
+def _report(args: argparse.Namespace) -> int:
+    if not args.graph.is_file():
+        raise GraphInputError(f"{args.graph}: no such file (expected the graph.trig that `newskg run` writes)")
+    pack = load_datapack(args.data)
+    articles = []
+    for item in read_sources(args.inputs, pack, max_bytes=args.max_bytes):
+        if isinstance(item, Skipped):
+            _error(f"skipped {item}")
+        else:
+            articles.append(item)
+    report = build_report(args.graph, articles)
+    for warning in report.warnings:
+        _error(f"warning: {warning}")
+    rdfio.write_atomic(args.out, report.html.encode("utf-8"))
+    print(f"wrote {args.out}: {report.events} dated events ({report.undated} undated), {report.claims} claims, "
+          f"{report.meetings} meetings, {report.actors} actors; {len(report.html.encode('utf-8')):,} bytes")
+    return EXIT_OK
+
+
+def _docs(args: argparse.Namespace) -> int:
+    if not args.ontology.is_file():
+        raise GraphInputError(f"{args.ontology}: no such file (expected the ontology in Turtle)")
+    docs = write_docs(args.ontology, args.out)
+    print(f"wrote {docs.page}: {docs.classes} classes, {docs.properties} properties")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- evaluate

@@ -21,6 +21,7 @@ from etl.mapping import REGISTRY_GRAPH, article_triples, entity_types, graph_iri
 from etl.model import Article, ArticleRecords, Entity, LinkDecision
 from etl.progress import Progress
 from etl.publish import SyncReport, manifest_bytes, payload_of, sync_embedded, with_ontology
+from etl.report import REPORT_HTML, Report, build_report
 from etl.review import write_links_csv
 from etl.shacl import Engine, Result
 from etl.sources import DEFAULT_MAX_BYTES, Skipped, read_sources
@@ -51,6 +52,7 @@ class RunConfig:
     load_store: bool = True  # keep the embedded store under out/store/ in step with the graph
     jobs: int = 1  # worker processes for the per-article work; the output is the same for any number
     progress: bool | None = False  # progress bars on stderr: always, never, or (None) on a terminal
+    html_report: bool = True  # write report.html beside a conforming graph
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class RunResult:
     requests: RequestLog = field(default_factory=RequestLog)
     store: SyncReport | None = None
     store_dir: Path | None = None
+    html_report: Report | None = None
 
     @property
     def conforms(self) -> bool:
@@ -140,6 +143,11 @@ def run(config: RunConfig) -> RunResult:
             result.triples = graphs.local_triples + len(graphs.shared.keys() | set(registry))
             result.named_graphs = len(graphs.entries) + 1
             _write_outputs(result, graphs, registry, vocabulary, pack, config, progress)
+            if result.conforms and config.html_report:
+                result.html_report = _write_report(Path(config.out_dir), [record.article for record in records], progress)
+                result.written.append(Path(config.out_dir) / REPORT_HTML)
+            elif result.conforms:  # an older report would describe another graph
+                (Path(config.out_dir) / REPORT_HTML).unlink(missing_ok=True)
     return result
 
 
@@ -265,6 +273,14 @@ def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple]
         result.store_dir = out / STORE_DIR
         with progress.stage("store", None, unit="graph"):
             result.store = sync_embedded(result.store_dir, payloads)
+
+
+def _write_report(out: Path, articles: list[Article], progress: Progress) -> Report:
+    """The HTML report of the graph just written, with the texts of the articles it was read from."""
+    with progress.stage("report", None, unit="page"):
+        report = build_report(out / GRAPH_TRIG, articles)
+        rdfio.write_atomic(out / REPORT_HTML, report.html.encode("utf-8"))
+    return report
 
 
 def _link(records: list[ArticleRecords], known: Registry, pack: DataPack, config: RunConfig) -> tuple[dict[str, LinkDecision], RequestLog]:

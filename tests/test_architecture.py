@@ -30,6 +30,8 @@ LAYERS = {
     "etl.publish": 6,
     "etl.query": 6,
     "etl.evaluate": 6,
+    "etl.report": 6,
+    "etl.docs": 6,
     "etl.pipeline": 7,
     "etl.cli": 8,
     "etl.__main__": 9,

@@ -29,7 +29,7 @@ def test_run_writes_a_conforming_graph_and_a_summary(sample_copy, tmp_path, caps
     out = tmp_path / "out"
     code, stdout, stderr = _run(capsys, "run", sample_copy, "--out", out)
     assert code == 0, stderr
-    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.trig", "validation.ttl", "links.csv", "manifest.json", "store", ".newskg.lock"}
+    assert {p.name for p in out.iterdir()} == {"graph.ttl", "graph.trig", "validation.ttl", "links.csv", "manifest.json", "store", "report.html", ".newskg.lock"}
     assert "store: " in stdout and "7 graphs loaded, 0 unchanged, 0 dropped" in stdout
     assert "articles: 5 read, 0 skipped" in stdout
     assert "SHACL: conforms" in stdout
@@ -138,7 +138,7 @@ def test_query_errors(sample_output, tmp_path, capsys):
     assert code == 2 and "none.ttl: no such graph file" in stderr
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["link"], ["publish"], ["validate"], ["query"], ["evaluate"]])
+@pytest.mark.parametrize("command", [[], ["run"], ["link"], ["publish"], ["validate"], ["query"], ["evaluate"], ["report"], ["docs"]])
 def test_every_help_ends_with_an_example(command, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main([*command, "--help"])
