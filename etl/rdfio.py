@@ -134,7 +134,7 @@ def named_graph_ntriples(named_graphs: list[tuple[str, list[ox.Triple]]]) -> lis
 def read_named_graph_ntriples(path: Path) -> list[tuple[str, bytes, int]]:
     """The named graphs of a TriG or N-Quads file, as `named_graph_ntriples` gives them."""
     graphs: dict[str, list[ox.Triple]] = {}
-    for quad in _parse(path):
+    for quad in read_statements(path):
         if isinstance(quad.graph_name, ox.DefaultGraph):
             raise GraphInputError(f"{path}: triples outside any named graph (expected TriG or N-Quads with one named graph per article)")
         graphs.setdefault(quad.graph_name.value, []).append(ox.Triple(quad.subject, quad.predicate, quad.object))
@@ -340,7 +340,7 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 def read_graph(path: Path) -> Graph:
     """Every triple of an RDF file (of every named graph, for TriG and N-Quads) as an rdflib graph."""
-    return rdflib_graph(_parse(path))
+    return rdflib_graph(read_statements(path))
 
 
 def rdflib_graph(statements: Iterable) -> Graph:
@@ -360,7 +360,8 @@ def load_store(path: Path) -> ox.Store:
     return store
 
 
-def _parse(path: Path) -> list:
+def read_statements(path: Path) -> list:
+    """Every triple or quad of an RDF file, as pyoxigraph parses it."""
     fmt = rdf_format(path)
     with _input_errors(path, fmt):
         return list(ox.parse(path=str(path), format=fmt))

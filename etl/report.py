@@ -33,7 +33,6 @@ NEARBY = 200  # characters around the mapped offsets where a moved quote is stil
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
 ACTOR_CLASSES = {str(NKG.Person): "person", str(NKG.Organization): "organization", str(NKG.State): "state", str(NKG.Place): "place"}
 PRECISIONS = {str(TIME.unitDay): "day", str(TIME.unitMonth): "month", str(TIME.unitYear): "year"}
-VOCABULARY_GRAPH = ox.NamedNode("urn:newskg:report:vocabulary")
 
 _DESCRIBE = "SELECT ?class ?s ?p ?o WHERE { ?s a ?class ; ?p ?o }"
 
@@ -55,8 +54,9 @@ class Report:
 
 def build_report(graph_file: Path, articles: Iterable[Article]) -> Report:
     """The report of a graph file written by `newskg run`, with the texts of the given articles."""
-    store = rdfio.load_store(graph_file)
-    store.load(path=str(ontology_file()), format=ox.RdfFormat.TURTLE, to_graph=VOCABULARY_GRAPH)
+    store = ox.Store()  # one default graph: a union over the named graphs makes every query an order slower
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in rdfio.read_statements(graph_file))
+    store.load(path=str(ontology_file()), format=ox.RdfFormat.TURTLE)
     view = _View(store)
     texts = {article.key: article for article in articles}
     warnings: list[str] = []
@@ -101,7 +101,7 @@ class _View:
         key = str(cls)
         if key not in self._cache:
             nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-            answer = self.store.query(_DESCRIBE, use_default_graph_as_union=True, substitutions={ox.Variable("class"): ox.NamedNode(key)})
+            answer = self.store.query(_DESCRIBE, substitutions={ox.Variable("class"): ox.NamedNode(key)})
             for row in answer:
                 if isinstance(row["s"], ox.NamedNode):
                     nodes[row["s"].value][row["p"].value].append(row["o"])
