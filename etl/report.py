@@ -22,6 +22,7 @@ from plotly.offline import get_plotlyjs
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, TIME
 
 from etl import rdfio
+from etl.mapping import article_iri
 from etl.model import Article, SourceMap
 from etl.resources import ontology_file
 from etl.vocab import NKG, OA, WD
@@ -81,7 +82,7 @@ def build_report(graph_file: Path, articles: Iterable[Article]) -> Report:
         "state_labels": {a["state"]: _label(view, a["state"]) for a in actors if a["state"]},
     }
     html = _render(data)
-    undated = sum(1 for fact in facts if _event(fact) is None)
+    undated = len(facts) - len(data["events"])
     nodes = len(network["positions"]) - len(network["hubs"])
     return Report(html, len(data["events"]), undated, len(actors), nodes, len(network["edges"]), len(claims), len(meetings), tuple(warnings))
 
@@ -95,7 +96,6 @@ class _View:
     def __init__(self, store: ox.Store) -> None:
         self.store = store
         self._cache: dict[str, dict[str, dict[str, list]]] = {}
-        self._labels: dict[str, str] = {}
 
     def of(self, cls) -> dict[str, dict[str, list]]:
         key = str(cls)
@@ -189,7 +189,7 @@ def _reading_span(source_map: SourceMap, start: int, end: int) -> tuple[int, int
 def _warn_unshown(evidence: dict[str, dict], view: _View, texts: dict[str, Article], warnings: list[str]) -> None:
     missing = sorted({e["article"] for e in evidence.values() if e["article"] not in texts})
     for key in missing:
-        name = _value(view.of(NKG.Article).get(_article_iri(key, view), {}), NKG.sourceName) or key
+        name = _value(view.of(NKG.Article).get(str(article_iri(key)), {}), NKG.sourceName) or key
         warnings.append(f"{name}: article text not given (content hash {key}); its evidence is shown as quotes only")
     moved = sum(1 for e in evidence.values() if e["article"] in texts and e["shown"] is None)
     if moved:
@@ -200,12 +200,8 @@ def _key(article_iri: str) -> str:
     return article_iri.rsplit("/", 1)[-1]
 
 
-def _article_iri(key: str, view: _View) -> str:
-    return next((iri for iri in view.of(NKG.Article) if _key(iri) == key), key)
-
-
 def _article(key: str, view: _View, texts: dict[str, Article]) -> dict:
-    props = view.of(NKG.Article).get(_article_iri(key, view), {})
+    props = view.of(NKG.Article).get(str(article_iri(key)), {})
     article = texts.get(key)
     return {
         "source": _value(props, NKG.sourceName) or key,
@@ -255,7 +251,7 @@ def _meeting(iri: str, props: dict[str, list], view: _View, evidence: dict[str, 
         "status": _value(props, NKG.meetingStatus),
         "time": _time(view, _value(props, NKG.hasTime)),
         "evidence": _fact_evidence(props, evidence),
-        "articles": _values(props, PROV.wasDerivedFrom),
+        "articles": [_key(a) for a in _values(props, PROV.wasDerivedFrom)],
     }
 
 
@@ -277,7 +273,7 @@ def _claim(iri: str, props: dict[str, list], view: _View, evidence: dict[str, di
         "quantity": _value(props, NKG.quantity),
         "time": time, "dated_by": dated_by,
         "evidence": _fact_evidence(props, evidence),
-        "articles": articles,
+        "articles": [_key(a) for a in articles],
     }
 
 

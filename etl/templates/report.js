@@ -24,6 +24,14 @@
   const filters = { state: "", stance: "", materiel: "" };
   const stateName = (state) => (state ? data.state_labels[state] : "no state");
 
+  const PLOT_CONFIG = { displaylogo: false, responsive: true };
+
+  // A redraw keeps one click handler: the one for what is drawn now.
+  function onClick(div, handler) {
+    div.removeAllListeners("plotly_click");
+    div.on("plotly_click", (ev) => ev.points.length && handler(ev.points[0].customdata));
+  }
+
   function factActors(fact) {
     return [fact.supplier, fact.recipient, fact.claimant, ...(fact.participants || [])].filter(Boolean);
   }
@@ -76,10 +84,7 @@
     };
     const div = document.getElementById("timeline");
     div.dataset.events = String(events.length);
-    return Plotly.react(div, traces, layout, { displaylogo: false, responsive: true }).then(() => {
-      div.removeAllListeners && div.removeAllListeners("plotly_click");
-      div.on("plotly_click", (ev) => ev.points.length && openFact(ev.points[0].customdata, 0));
-    });
+    return Plotly.react(div, traces, layout, PLOT_CONFIG).then(() => onClick(div, (id) => openFact(id, 0)));
   }
 
   // ------------------------------------------------------------ network
@@ -151,14 +156,10 @@
     return Plotly.react(div, [spokes, facts_, ...nodeTraces],
       { height: 600, margin: { l: 10, r: 10, t: 10, b: 10 }, xaxis: axis, yaxis: { ...axis, scaleanchor: "x" },
         annotations, legend: { title: { text: "state" } }, hovermode: "closest" },
-      { displaylogo: false, responsive: true }).then(() => {
-      div.removeAllListeners && div.removeAllListeners("plotly_click");
-      div.on("plotly_click", (ev) => {
-        const id = ev.points.length && ev.points[0].customdata;
-        if (facts.has(id)) openFact(id, 0);
-        else if (actors.has(id) && actors.get(id).wikidata) window.open(actors.get(id).wikidata, "_blank", "noopener");
-      });
-    });
+      PLOT_CONFIG).then(() => onClick(div, (id) => {
+      if (facts.has(id)) openFact(id, 0);
+      else if (actors.has(id) && actors.get(id).wikidata) window.open(actors.get(id).wikidata, "_blank", "noopener");
+    }));
   }
 
   // ------------------------------------------------------------ tables and filters
