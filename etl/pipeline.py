@@ -6,6 +6,7 @@ import hashlib
 import traceback
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from etl.linking import link_entities
 from etl.mapping import REGISTRY_GRAPH, article_triples, entity_types, graph_iri, is_article_local, registry_triples, shared_part
 from etl.model import Article, ArticleRecords, Entity, LinkDecision
 from etl.progress import Progress
-from etl.publish import SyncReport, manifest_bytes, payload_of, sync_embedded, with_ontology
+from etl.publish import Payload, SyncReport, manifest_bytes, payload_of, sync_embedded, with_ontology
 from etl.report import REPORT_HTML, Report, build_report
 from etl.review import write_links_csv
 from etl.shacl import Engine, Result
@@ -142,13 +143,25 @@ def run(config: RunConfig) -> RunResult:
             result.articles = [_summary(r, triples_of[str(graph_iri(r.article.key))]) for r in records]
             result.triples = graphs.local_triples + len(graphs.shared.keys() | set(registry))
             result.named_graphs = len(graphs.entries) + 1
-            _write_outputs(result, graphs, registry, vocabulary, pack, config, progress)
-            if result.conforms and config.html_report:
-                result.html_report = _write_report(Path(config.out_dir), [record.article for record in records], progress)
-                result.written.append(Path(config.out_dir) / REPORT_HTML)
-            elif result.conforms:  # an older report would describe another graph
-                (Path(config.out_dir) / REPORT_HTML).unlink(missing_ok=True)
+            payloads = _write_outputs(result, graphs, registry, vocabulary, pack, config, progress)
+            if result.conforms:
+                _finish(result, payloads, [record.article for record in records], config, progress)
     return result
+
+
+def _finish(result: RunResult, payloads: list[Payload], articles: list[Article], config: RunConfig, progress: Progress) -> None:
+    """Once the files are renamed: load the store (in a thread: the bulk load runs outside the GIL)
+    while the HTML report is built."""
+    out = Path(config.out_dir)
+    with ThreadPoolExecutor(1) as pool, progress.stage("store and report", None, unit="step"):
+        loading = pool.submit(sync_embedded, out / STORE_DIR, payloads) if config.load_store else None
+        if config.html_report:
+            result.html_report = _write_report(out, articles)
+            result.written.append(out / REPORT_HTML)
+        else:  # an older report would describe another graph
+            (out / REPORT_HTML).unlink(missing_ok=True)
+        if loading is not None:
+            result.store_dir, result.store = out / STORE_DIR, loading.result()
 
 
 # ---------------------------------------------------------------- the work of a worker process
@@ -245,14 +258,15 @@ def _shared_results(graphs: _Graphs, registry: list[ox.Triple], vocabulary: Voca
 
 
 def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple], vocabulary: Vocabulary, pack: DataPack,
-                   config: RunConfig, progress: Progress) -> None:
-    """The report always; the graph files and the store only for a conforming graph."""
+                   config: RunConfig, progress: Progress) -> list[Payload]:
+    """The validation report always; the graph files only for a conforming graph (then the
+    payloads for the store, else none)."""
     out = Path(config.out_dir)
     report = rdfio.canonical_turtle_bytes(result.report.graph)
     if not result.report.conforms:
         rdfio.write_atomic(out / VALIDATION_TTL, report)
         result.written.append(out / VALIDATION_TTL)
-        return
+        return []
     named = [*graphs.entries, (str(REGISTRY_GRAPH), *_encoded(registry), len(registry))]
     named.sort(key=lambda entry: entry[0])
     payloads = with_ontology([payload_of(name, data, digest, count) for name, data, digest, count in named], vocabulary.ontology)
@@ -269,17 +283,13 @@ def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple]
     with progress.stage("writing", None, unit="file"):
         rdfio.write_all_atomic(files, digests)  # the manifest, which vouches for the others, is renamed last
     result.written += list(files)
-    if config.load_store:
-        result.store_dir = out / STORE_DIR
-        with progress.stage("store", None, unit="graph"):
-            result.store = sync_embedded(result.store_dir, payloads)
+    return payloads
 
 
-def _write_report(out: Path, articles: list[Article], progress: Progress) -> Report:
+def _write_report(out: Path, articles: list[Article]) -> Report:
     """The HTML report of the graph just written, with the texts of the articles it was read from."""
-    with progress.stage("report", None, unit="page"):
-        report = build_report(out / GRAPH_TRIG, articles)
-        rdfio.write_atomic(out / REPORT_HTML, report.html.encode("utf-8"))
+    report = build_report(out / GRAPH_TRIG, articles)
+    rdfio.write_atomic(out / REPORT_HTML, report.html.encode("utf-8"))
     return report
 
 

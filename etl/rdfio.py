@@ -273,6 +273,35 @@ def ntriples_of(data: bytes | Chunk) -> bytes:
     return data if isinstance(data, bytes) else data.read()
 
 
+def as_nquads(name: str, data: bytes | Chunk) -> bytes:
+    """A named graph's N-Triples as N-Quads in that graph. A raw line feed only ends a line in
+    N-Triples (inside a literal it is escaped), so every statement ends in exactly " .\n"."""
+    return ntriples_of(data).replace(b" .\n", b" " + str(ox.NamedNode(name)).encode("utf-8") + b" .\n")
+
+
+class NQuadsStream(io.RawIOBase):
+    """The named graphs (name, N-Triples) as one N-Quads byte stream, converted a graph at a time,
+    for loaders that read a file object (the whole corpus never has to be in memory)."""
+
+    def __init__(self, graphs: Iterable[tuple[str, bytes | Chunk]]) -> None:
+        self._graphs = iter(graphs)
+        self._buffer = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._buffer:
+            entry = next(self._graphs, None)
+            if entry is None:
+                return 0
+            self._buffer = memoryview(as_nquads(*entry))
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
 def trig_writer(graphs: Iterable[tuple[str, bytes | Chunk]]) -> Callable[[BinaryIO], None]:
     """Writes the named graphs (name, N-Triples) as one TriG document, a graph at a time."""
 

@@ -5,13 +5,14 @@ import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pyoxigraph as ox
 import pytest
 from oxigraph_server import OxigraphServer
 
 from etl.cli import main
 from etl.errors import QueryError
 from etl.pipeline import RunConfig, run
-from etl.publish import DEFAULT_GRAPH_PREFIX, GraphStore, PublishError, payloads_from_file, publish
+from etl.publish import DEFAULT_GRAPH_PREFIX, GraphStore, PublishError, payloads_from_file, publish, sync_embedded
 from etl.query import query_endpoint, query_store
 
 CALM = "\nDie Lage an der Grenze blieb nach Angaben von Beobachtern ruhig.\n"
@@ -94,6 +95,30 @@ def test_an_incremental_run_rewrites_only_the_changed_graphs_of_the_embedded_sto
     changed.write_text(changed.read_text(encoding="utf-8") + CALM, encoding="utf-8")
     result = run(RunConfig((str(articles),), out))
     assert len(result.store.sent) == 1 and len(result.store.dropped) == 1 and len(result.store.unchanged) == 6
+
+
+def test_graphs_an_interrupted_bulk_load_left_unstamped_are_replaced_or_dropped(corpus, vocabulary):
+    """A killed bulk load leaves graphs without their hash stamp: the next sync must neither trust
+    nor keep them (a wanted one is loaded again whole, one no run wants any more goes)."""
+    _, out = corpus
+    store_dir = out / "store"
+    payloads = payloads_from_file(out / "graph.trig", vocabulary.ontology)
+    article = next(p for p in payloads if p.key not in ("ontology", "registry"))
+    store = ox.Store(str(store_dir))
+    wanted, stray = ox.NamedNode(article.name(DEFAULT_GRAPH_PREFIX)), ox.NamedNode(DEFAULT_GRAPH_PREFIX + "0000000000000000")
+    store.remove_graph(wanted)
+    half = ox.Quad(ox.NamedNode("https://example.org/half"), ox.NamedNode("https://example.org/p"), ox.Literal("loaded before the kill"))
+    store.extend([ox.Quad(half.subject, half.predicate, half.object, wanted), ox.Quad(half.subject, half.predicate, half.object, stray)])
+    store.flush()
+    del store
+
+    report = sync_embedded(store_dir, payloads)
+
+    assert report.sent == [article.key] and len(report.unchanged) == 6 and report.dropped == []
+    store = ox.Store.read_only(str(store_dir))
+    assert not list(store.quads_for_pattern(half.subject, None, None)), "nothing of the interrupted load is kept"
+    assert ox.NamedNode(DEFAULT_GRAPH_PREFIX + "0000000000000000") not in set(store.named_graphs())
+    assert len(list(store.quads_for_pattern(None, None, None, wanted))) == article.triples + 1
 
 
 def test_query_runs_against_the_embedded_store_by_default_and_against_an_endpoint(corpus, server, capsys, monkeypatch):
