@@ -13,7 +13,7 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from etl.errors import DataPackError
@@ -318,6 +318,12 @@ class DataPack:
     roles: RoleRules
     linking: LinkRules
     compound_heads: tuple[str, ...] = ()
+
+    @cached_property
+    def any_materiel(self) -> CueSet:
+        """Every concept's terms in one alternation: it finds something exactly where some concept's
+        terms do, so a sentence it finds nothing in need not be searched concept by concept."""
+        return CueSet([term for concept in self.materiel for term in concept.terms.patterns])
 
     def concept(self, code: str) -> MaterielConcept:
         for concept in self.materiel:

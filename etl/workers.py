@@ -12,8 +12,10 @@ Where fork is not available the work runs in the calling process.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +47,8 @@ class Workers:
         self.window = window
         initializer(*initargs)  # the calling process can do the work too (and does, for one job)
         self._pool = (
-            ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=initializer, initargs=initargs)
+            ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start,
+                                initargs=(os.getpid(), initializer, initargs))
             if self.jobs > 1 else None
         )
 
@@ -89,6 +92,26 @@ class Workers:
             self.close()
         else:
             self.terminate()
+
+
+def _start(parent: int, initializer: Callable[..., None], initargs: tuple) -> None:
+    _die_with(parent)
+    initializer(*initargs)
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when the run that forked it ends, even by SIGKILL: a worker outlives its
+    parent otherwise, since its siblings hold the task queue open, and waits on it forever."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: no such call
+        return
+    if os.getppid() != parent:  # the parent died before the call took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _map_chunk(function: Callable[[Any], Any], chunk: list) -> list:

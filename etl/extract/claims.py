@@ -145,7 +145,8 @@ _TRUNCATED = re.compile(r"(\w+)-\s+(?:und|oder|sowie)\s+(\w+)")
 def _materiel_in(doc: Document, sentence: Sentence) -> list[_Term]:
     hits = []
     text = doc.text
-    for concept in doc.pack.materiel:
+    named = doc.pack.any_materiel.search(text, sentence.start, sentence.end) is not None
+    for concept in doc.pack.materiel if named else ():
         for match in concept.terms.finditer(text, sentence.start, sentence.end):
             excluded = concept.exclude.regex.match(text, match.start(), match.end())
             if excluded and excluded.end() == match.end():

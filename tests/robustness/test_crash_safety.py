@@ -27,7 +27,7 @@ def _run(corpus: Path, out: Path) -> subprocess.CompletedProcess:
 
 
 def _start(corpus: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "etl", "run", str(corpus), "--out", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    return subprocess.Popen([sys.executable, "-m", "etl", "run", str(corpus), "--out", str(out), "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
 
 
 def _kill_when(process: subprocess.Popen, condition) -> bool:
@@ -155,10 +155,18 @@ def test_sigkill_while_the_store_is_loaded_leaves_it_readable_and_the_next_run_c
     corpus, new_files, new_store = runs
     out, old_files, old_store = previous
     store = out / "store"
+    workers: set[int] = set()
     with _child(corpus, out) as process:
         renamed = lambda: (out / "manifest.json").read_bytes() != old_files["manifest.json"]  # noqa: E731
-        assert _kill_when(process, lambda: renamed() and _bulk_loading(store)), "the run ended before it loaded"
+
+        def loading() -> bool:
+            workers.update(_children(process.pid))
+            return renamed() and _bulk_loading(store)
+
+        assert _kill_when(process, loading), "the run ended before it loaded"
         assert process.returncode == -signal.SIGKILL
+    assert len(workers) == 2, "the run's two worker processes were seen"
+    assert _gone(workers), "no worker outlives the killed run"
     assert _files(out) == new_files, "the files were all renamed before the store was touched"
     partial = _graph_hashes(store)  # the store opens and reads after the kill
     wanted = _graph_hashes_of(new_store)
@@ -169,6 +177,35 @@ def test_sigkill_while_the_store_is_loaded_leaves_it_readable_and_the_next_run_c
     assert rerun.returncode == 0, rerun.stderr
     assert f"{loaded} graphs loaded, {len(wanted) - loaded} unchanged, {dropped} dropped" in rerun.stdout, "the rerun sends exactly what the kill left undone"
     assert _store_dump(store) == new_store
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _gone(pids: set[int], limit: float = 10.0) -> bool:
+    deadline = time.monotonic() + limit
+    while any(_alive(pid) for pid in pids):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def _alive(pid: int) -> bool:
+    """Running or sleeping (a zombie has ended; only its exit status waits to be read)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _bulk_loading(store: Path) -> bool:
