@@ -40,7 +40,15 @@ from etl import rdfio  # noqa: E402
 from etl.coref import corefer  # noqa: E402
 from etl.datapack import known_entities, load_datapack  # noqa: E402
 from etl.extract import extract  # noqa: E402
-from etl.mapping import REGISTRY_GRAPH, article_triples, entity_types, graph_iri, is_article_local, registry_triples, shared_part  # noqa: E402
+from etl.mapping import (  # noqa: E402
+    REGISTRY_GRAPH,
+    article_triples,
+    entity_types,
+    graph_iri,
+    is_article_local,
+    registry_triples,
+    split_by_owner,
+)
 from etl.pipeline import Vocabulary  # noqa: E402
 from etl.publish import payload_of, sync_embedded, with_ontology  # noqa: E402
 from etl.shacl import Engine  # noqa: E402
@@ -84,8 +92,8 @@ def stage_run(inputs: list[str]) -> dict:
         types = entity_types(known.values())
         for _, triples in graphs:
             results += engine.validate(engine.data([*triples, *types]), is_article_local)
-            for part in shared_part(triples):
-                shared.update(dict.fromkeys(part))
+            _, about_shared, context = split_by_owner(triples)
+            shared.update(dict.fromkeys([*about_shared, *context]))
         results += engine.validate(engine.data([*shared, *registry, *rdfio.ox_triples(vocabulary.ontology)]), lambda n: not is_article_local(n))
         return results
 
@@ -93,9 +101,14 @@ def stage_run(inputs: list[str]) -> dict:
 
     def serialize():
         named = sorted([(str(graph_iri(r.article.key)), rdfio.ntriples_bytes(t)) for r, t in graphs] + [(str(REGISTRY_GRAPH), rdfio.ntriples_bytes(registry))])
+        local, shared = [], dict.fromkeys(registry)
+        for _, triples in sorted(graphs, key=lambda rt: rt[0].article.key):
+            own, about_shared, _ = split_by_owner(triples)
+            local.append(rdfio.ntriples_bytes(own))
+            shared.update(dict.fromkeys(about_shared))
         trig, turtle = io.BytesIO(), io.BytesIO()
         rdfio.trig_writer(named)(trig)
-        rdfio.union_turtle_writer([data for _, data in named], lambda t: not is_article_local(t.subject))(turtle)
+        rdfio.union_turtle_writer(local, shared)(turtle)
         return named, turtle.getvalue()
 
     named, turtle = timed("serialize", serialize)
@@ -106,12 +119,12 @@ def stage_run(inputs: list[str]) -> dict:
     return {"times": times, "articles": len(articles), "triples": triples, "results": len(results), "turtle": turtle, "peak": peak_mib()}
 
 
-def whole_run(inputs: list[str], jobs: int) -> dict:
+def whole_run(inputs: list[str], jobs: int, html: bool) -> dict:
     """`newskg run` in a fresh process: wall time, peak memory of it and of its largest worker, output hashes."""
     with tempfile.TemporaryDirectory() as out:
         code = (
             "import json, resource, sys, time; from pathlib import Path; from etl.pipeline import RunConfig, run; "
-            f"t = time.perf_counter(); r = run(RunConfig(tuple({inputs!r}), Path({out!r}), jobs={jobs}, progress=False)); "
+            f"t = time.perf_counter(); r = run(RunConfig(tuple({inputs!r}), Path({out!r}), jobs={jobs}, progress=False, html_report={html})); "
             "print(json.dumps({'seconds': time.perf_counter() - t, 'triples': r.triples, 'articles': len(r.articles), 'conforms': r.conforms, "
             "'peak': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 'worker_peak': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
         )
@@ -149,6 +162,7 @@ def main() -> None:
     parser.add_argument("--jobs", default="1,2", help="job counts for the whole runs, comma-separated (default: 1,2)")
     parser.add_argument("--no-stages", action="store_true", help="only the whole runs")
     parser.add_argument("--no-baselines", action="store_true")
+    parser.add_argument("--html", action="store_true", help="whole runs also write report.html (off: the report is a view, not the pipeline)")
     parser.add_argument("--baseline-limit", type=int, default=400_000, metavar="TRIPLES")
     args = parser.parse_args()
     med = statistics.median
@@ -183,11 +197,11 @@ def main() -> None:
             print(f"  validation is {100 * med(r['times']['validate'] for r in runs) / total:.0f} % of the stages")
     hashes = set()
     for jobs in (int(j) for j in args.jobs.split(",")):
-        whole = [whole_run(args.inputs, jobs) for _ in range(args.repeat)]
+        whole = [whole_run(args.inputs, jobs, args.html) for _ in range(args.repeat)]
         seconds = med(w["seconds"] for w in whole)
         hashes |= {json.dumps(w["hashes"], sort_keys=True) for w in whole}
         w = whole[0]
-        print(f"newskg run --jobs {jobs}: {seconds:.2f} s = {w['articles'] / seconds:,.1f} articles/s, {w['triples'] / seconds:,.0f} triples/s; "
+        print(f"newskg run --jobs {jobs}{'' if args.html else ' --no-html'}: {seconds:.2f} s = {w['articles'] / seconds:,.1f} articles/s, {w['triples'] / seconds:,.0f} triples/s; "
               f"peak memory {max(x['peak'] for x in whole):,.0f} MiB (largest worker {max(x['worker_peak'] for x in whole):,.0f} MiB); conforms: {w['conforms']}")
     print(f"outputs byte-identical across job counts and runs: {len(hashes) == 1}")
 

@@ -66,14 +66,15 @@ def _canonical_meetings(records: Sequence[ArticleRecords], known: Registry) -> d
     members = [(r, m) for r in records for m in r.meetings]
     members.sort(key=lambda rm: (-rm[1].date.precision.rank, rm[1].date.iso, _order(rm[0])))
     clusters: list[_MeetingCluster] = []
+    alike: dict[tuple, list[_MeetingCluster]] = {}  # by states and year: only those can match (compatible dates share the year)
     for record, meeting in members:
         states = known.states_of(meeting.participants)
+        candidates = alike.setdefault((states, meeting.date.year), [])
         cluster = next(
             (
                 c
-                for c in clusters
-                if c.states == states
-                and c.date.compatible(meeting.date)
+                for c in candidates
+                if c.date.compatible(meeting.date)
                 and places_agree(c.place, meeting.place, known.get)
                 and not any(persons_conflict(m.participants, meeting.participants, known.get) for _, m in c.members)
             ),
@@ -82,6 +83,7 @@ def _canonical_meetings(records: Sequence[ArticleRecords], known: Registry) -> d
         if cluster is None:
             cluster = _MeetingCluster(states, meeting.date, meeting.place)
             clusters.append(cluster)
+            candidates.append(cluster)
         cluster.place = finer_place(cluster.place, meeting.place, known.get)
         cluster.members.append((record, meeting))
     canonical: dict[int, Meeting] = {}
@@ -106,12 +108,15 @@ def _canonical_claims(records: Sequence[ArticleRecords]) -> dict[int, Claim]:
     members = [(r, c) for r in records for c in r.claims if c.attribution is Attribution.NAMED]
     members.sort(key=lambda rc: (-(rc[1].claim_date.precision.rank if rc[1].claim_date else -1), rc[1].claim_date.iso if rc[1].claim_date else "", _order(rc[0])))
     clusters: list[_ClaimCluster] = []
+    alike: dict[tuple, list[_ClaimCluster]] = {}  # by key: only those can match
     for record, claim in members:
         key = (claim.claimant, claim.stance, claim.supplier, claim.recipient)
-        cluster = next((c for c in clusters if c.key == key and (c.date is None or claim.claim_date is None or c.date.compatible(claim.claim_date))), None)
+        candidates = alike.setdefault(key, [])
+        cluster = next((c for c in candidates if c.date is None or claim.claim_date is None or c.date.compatible(claim.claim_date)), None)
         if cluster is None:
             cluster = _ClaimCluster(key, claim.claim_date)
             clusters.append(cluster)
+            candidates.append(cluster)
         cluster.date = cluster.date or claim.claim_date
         cluster.members.append((record, claim))
     canonical: dict[int, Claim] = {}

@@ -54,11 +54,50 @@ class CueSet:
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         return self.regex.search(text, pos, len(text) if endpos is None else endpos)
 
+    def found_in(self, line: str) -> bool:
+        """Whether some cue occurs in the line. In one alternation the engine would try the cues
+        anchored at the start (`^…`) at every position; apart, they are tried once."""
+        return bool(self._at_start.match(line) or self._anywhere.search(line))
+
+    @cached_property
+    def _at_start(self) -> re.Pattern[str]:
+        return self._union([p for p in self.patterns if _anchored_at_start(p)])
+
+    @cached_property
+    def _anywhere(self) -> re.Pattern[str]:
+        return self._union([p for p in self.patterns if not _anchored_at_start(p)])
+
+    def _union(self, patterns: list[str]) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!x)x", self.regex.flags)
+
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None):
         return self.regex.finditer(text, pos, len(text) if endpos is None else endpos)
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
+
+
+def _anchored_at_start(pattern: str) -> bool:
+    """Whether a regex can only match at the start: it begins with ^ and has no | outside groups."""
+    if not pattern.startswith("^"):
+        return False
+    depth, escaped, in_class = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,13 +125,16 @@ def is_article_local(node) -> bool:
     return isinstance(node, ox.NamedNode) and node.value.startswith(_LOCAL_PREFIXES)
 
 
-def shared_part(triples: Iterable[ox.Triple]) -> tuple[Triples, Triples]:
-    """Of one article's triples, those about nodes other graphs may describe too, and the classes
-    of the article's own nodes they point to: all the union needs to validate those nodes."""
-    triples = list(triples)
-    shared = [t for t in triples if not is_article_local(t.subject)]
+def split_by_owner(triples: Iterable[ox.Triple]) -> tuple[Triples, Triples, Triples]:
+    """One article's triples in three: those about its own nodes (only its graph holds them);
+    those about nodes other graphs may describe too; and the classes of its own nodes that the
+    latter point to, which is all the union needs to validate those shared nodes."""
+    local: Triples = []
+    shared: Triples = []
+    for triple in triples:
+        (local if is_article_local(triple.subject) else shared).append(triple)
     pointed_to = {t.object for t in shared if is_article_local(t.object)}
-    return shared, [t for t in triples if t.subject in pointed_to and t.predicate == _RDF_TYPE]
+    return local, shared, [t for t in local if t.subject in pointed_to and t.predicate == _RDF_TYPE]
 
 
 _RDF_TYPE = ox.NamedNode(str(RDF.type))

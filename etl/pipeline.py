@@ -18,7 +18,15 @@ from etl.coref import corefer
 from etl.datapack import DEFAULT_DATA_DIR, DataPack, Registry, known_entities, load_datapack
 from etl.extract import extract
 from etl.linking import link_entities
-from etl.mapping import REGISTRY_GRAPH, article_triples, entity_types, graph_iri, is_article_local, registry_triples, shared_part
+from etl.mapping import (
+    REGISTRY_GRAPH,
+    article_triples,
+    entity_types,
+    graph_iri,
+    is_article_local,
+    registry_triples,
+    split_by_owner,
+)
 from etl.model import Article, ArticleRecords, Entity, LinkDecision
 from etl.progress import Progress
 from etl.publish import Payload, SyncReport, manifest_bytes, payload_of, sync_embedded, with_ontology
@@ -138,10 +146,11 @@ def run(config: RunConfig) -> RunResult:
         with rdfio.exclusive_output(config.out_dir), rdfio.Spill(config.out_dir) as spill:
             graphs = _article_graphs(merged, result.entities.entities, workers, spill, progress)
             registry = rdfio.sorted_triples(registry_triples(_used_entities(merged), result.entities.entities, vocabulary.ontology, result.links))
-            result.report = report_of([*graphs.results, *_shared_results(graphs, registry, vocabulary, engine)], vocabulary.shapes)
+            graphs.shared.update(dict.fromkeys(registry))
+            result.report = report_of([*graphs.results, *_shared_results(graphs, vocabulary, engine)], vocabulary.shapes)
             triples_of = {name: count for name, _, _, count in graphs.entries}
             result.articles = [_summary(r, triples_of[str(graph_iri(r.article.key))]) for r in records]
-            result.triples = graphs.local_triples + len(graphs.shared.keys() | set(registry))
+            result.triples = graphs.local_triples + len(graphs.shared)
             result.named_graphs = len(graphs.entries) + 1
             payloads = _write_outputs(result, graphs, registry, vocabulary, pack, config, progress)
             if result.conforms:
@@ -185,14 +194,15 @@ def _extract_task(article: Article) -> ArticleRecords | Skipped:
 @dataclass(frozen=True)
 class ArticleGraph:
     """One article's named graph, made and checked in a worker: its sorted N-Triples, their hash,
-    the validation results of the nodes only it describes, and the triples about shared nodes
-    (meetings, claims, times) with the classes of the article's nodes they point to, which are
-    validated once all articles are in."""
+    the N-Triples of the part only it can hold (for the union's Turtle), the validation results of
+    the nodes only it describes, and the triples about shared nodes (meetings, claims, times) with
+    the classes of the article's nodes they point to, which are validated once all articles are in."""
 
     key: str
     ntriples: bytes
     digest: str
     triples: int
+    local: bytes
     results: tuple[Result, ...]
     shared: tuple[ox.Triple, ...]
     context: tuple[ox.Triple, ...]
@@ -203,9 +213,9 @@ def _graph_task(task: tuple[ArticleRecords, dict[str, Entity]]) -> ArticleGraph:
     engine: Engine = _WORKER["engine"]
     triples = rdfio.sorted_triples(article_triples(record, entities))
     results = engine.validate(engine.data([*triples, *entity_types(entities.values())]), is_article_local)
-    shared, context = shared_part(triples)
+    local, shared, context = split_by_owner(triples)
     data, digest = _encoded(triples)
-    return ArticleGraph(record.article.key, data, digest, len(triples), tuple(results), tuple(shared), tuple(context))
+    return ArticleGraph(record.article.key, data, digest, len(triples), rdfio.ntriples_bytes(local), tuple(results), tuple(shared), tuple(context))
 
 
 def _encoded(triples: list[ox.Triple]) -> tuple[bytes, str]:
@@ -220,8 +230,9 @@ def _encoded(triples: list[ox.Triple]) -> tuple[bytes, str]:
 @dataclass
 class _Graphs:
     entries: list[tuple[str, rdfio.Chunk, str, int]] = field(default_factory=list)  # name, N-Triples, hash, triples
+    local: list[rdfio.Chunk] = field(default_factory=list)  # N-Triples only each graph can hold
     results: list[Result] = field(default_factory=list)
-    shared: dict[ox.Triple, None] = field(default_factory=dict)
+    shared: dict[ox.Triple, None] = field(default_factory=dict)  # several graphs may hold these (and the registry's)
     context: dict[ox.Triple, None] = field(default_factory=dict)
     local_triples: int = 0
 
@@ -234,6 +245,7 @@ def _article_graphs(records: list[ArticleRecords], known: dict[str, Entity], wor
     with progress.stage("graphs", len(ordered)) as bar:
         for made in workers.map(_graph_task, tasks):
             graphs.entries.append((str(graph_iri(made.key)), spill.append(made.ntriples), made.digest, made.triples))
+            graphs.local.append(spill.append(made.local))
             graphs.results.extend(made.results)
             graphs.shared.update(dict.fromkeys(made.shared))
             graphs.context.update(dict.fromkeys(made.context))
@@ -250,10 +262,10 @@ def _used_entities(records: list[ArticleRecords]) -> set[str]:
     return set().union(*(r.entity_keys() for r in records))
 
 
-def _shared_results(graphs: _Graphs, registry: list[ox.Triple], vocabulary: Vocabulary, engine: Engine) -> list[Result]:
+def _shared_results(graphs: _Graphs, vocabulary: Vocabulary, engine: Engine) -> list[Result]:
     """The validation of what several graphs may describe (meetings, claims, times, the registry's
     entities and the ontology mixed in), over the union of their triples."""
-    data = engine.data([*graphs.shared, *graphs.context, *registry, *rdfio.ox_triples(vocabulary.ontology)])
+    data = engine.data([*graphs.shared, *graphs.context, *rdfio.ox_triples(vocabulary.ontology)])
     return engine.validate(data, lambda node: not is_article_local(node))
 
 
@@ -274,7 +286,7 @@ def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple]
     files = {
         out / VALIDATION_TTL: report,
         out / GRAPH_TRIG: rdfio.trig_writer((name, data) for name, data, _, _ in named),
-        out / GRAPH_TTL: rdfio.union_turtle_writer((data for _, data, _, _ in named), lambda t: not is_article_local(t.subject)),
+        out / GRAPH_TTL: rdfio.union_turtle_writer(graphs.local, graphs.shared),
         out / LINKS_CSV: write_links_csv(result.links.values(), result.entities, pack.linking),
     }
     files[out / MANIFEST_JSON] = lambda stream: stream.write(

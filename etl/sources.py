@@ -387,7 +387,7 @@ def classify_lines(text: str, start: int, end: int, rules: BoilerplateRules) -> 
     segments = []
     for line_start, line_end in _lines(text, start, end):
         line_start, line_end = _lstrip(text, line_start, line_end), _rstrip(text, line_start, line_end)
-        if line_end <= line_start or rules.drop_line.search(text[line_start:line_end]):
+        if line_end <= line_start or rules.drop_line.found_in(text[line_start:line_end]):
             continue
         kind = SegmentKind.BODY
         prefix = rules.strip_prefix.regex.match(text[line_start:line_end])  # patterns anchor at the line

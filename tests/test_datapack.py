@@ -1,10 +1,11 @@
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from etl.datapack import DEFAULT_DATA_DIR, LINKABLE_CONFIDENCE, load_datapack, read_registry_rows, slug
+from etl.datapack import DEFAULT_DATA_DIR, LINKABLE_CONFIDENCE, CueSet, load_datapack, read_registry_rows, slug
 from etl.errors import DataPackError
 from etl.model import EntityKind, MentionForm
 
@@ -190,3 +191,16 @@ def test_linking_rules_refuse_a_class_without_sources(tmp_path):
     _edit(target, "linking.toml", 'Person = ["human"]', 'Person = ["human", "hominid"]')
     with pytest.raises(DataPackError, match="linking.toml names 'hominid', which wikidata_classes.tsv does not list as corroborated"):
         load_datapack(target)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Lesen Sie auch: Der Gipfel in Wladiwostok", "Kim reiste nach Lesen Sie auch", "Menü", "Das Menü", "Wir verwenden Cookies", "b am Anfang", "ab",
+     "Schoigu traf Kim in Pjöngjang.", ""],
+)
+def test_cues_anchored_at_the_line_start_are_found_exactly_where_the_whole_alternation_finds_them(line):
+    """found_in tries ^-anchored cues once, at the start; it must agree with one alternation of all
+    cues, including a cue whose | is outside any group (anchored on one side only)."""
+    cues = CueSet(["^Lesen Sie (auch|mehr)", "^(Menü|Suche)$", r"\b(verwenden|nutzen) Cookies", "^a|b", r"^x\|y", "^[|]z"], bounded=False)
+    assert cues.found_in(line) == bool(cues.search(line))
+    assert cues.found_in(line) == any(re.search(p, line, re.IGNORECASE) for p in cues.patterns)

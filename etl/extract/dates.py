@@ -65,7 +65,9 @@ def _grammar(rules: DateRules) -> re.Pattern[str]:
     later = _alternation([*rules.later_years, *(w[:1].upper() + w[1:] for w in rules.later_years)])
     day_part = _alternation(rules.day_parts) or "(?!x)x"
     year = r"(?:19|20)\d{2}"
+    # every expression begins a word: the leading \b lets the engine leave the inside of words at once
     return re.compile(
+        r"\b(?:"
         rf"(?P<numeric>(?P<nd>\d{{1,2}})\.\s?(?P<nm>\d{{1,2}})\.\s?(?P<ny>{year}))(?!\d)"
         rf"|(?P<iso>(?P<iy>{year})-(?P<im>\d{{2}})-(?P<id>\d{{2}}))(?!\d)"
         rf"|(?:(?P<wd>{weekday}),?\s+(?:(?:den|dem|der|the)\s+)?)?(?P<dd>\d{{1,2}})\.\s*(?P<dm>{month})\b\.?(?:\s+(?P<dy>{year})(?!\d))?"
@@ -79,6 +81,7 @@ def _grammar(rules: DateRules) -> re.Pattern[str]:
         rf"|(?:(?P<wmod>{modifier})\s+|am\s+|an\s+diesem\s+|(?P<wamod>am\s+(?:{modifier}))\s+)?(?P<wk>{weekday})(?:{day_part})?\b"
         rf"|(?P<rw>{rel_week})\b"
         rf"|\b(?P<rd>{rel_day})\b"
+        r")"
     )
 
 
