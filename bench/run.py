@@ -112,7 +112,7 @@ def stage_run(inputs: list[str]) -> dict:
         return named, turtle.getvalue()
 
     named, turtle = timed("serialize", serialize)
-    payloads = with_ontology([payload_of(name, data, hashlib.sha256(data).hexdigest(), 0) for name, data in named], vocabulary.ontology)
+    payloads = with_ontology([payload_of(name, data, hashlib.sha256(data).hexdigest(), data.count(b"\n")) for name, data in named], vocabulary.ontology)
     with tempfile.TemporaryDirectory() as folder:
         timed("load", lambda: sync_embedded(Path(folder) / "store", payloads))
     triples = sum(len(t) for _, t in graphs) + len(registry)

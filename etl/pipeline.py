@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import groupby
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -193,19 +194,21 @@ def _extract_task(article: Article) -> ArticleRecords | Skipped:
 
 @dataclass(frozen=True)
 class ArticleGraph:
-    """One article's named graph, made and checked in a worker: its sorted N-Triples, their hash,
-    the N-Triples of the part only it can hold (for the union's Turtle), the validation results of
-    the nodes only it describes, and the triples about shared nodes (meetings, claims, times) with
-    the classes of the article's nodes they point to, which are validated once all articles are in."""
+    """One article's named graph, made and checked in a worker: its sorted N-Triples and their
+    hash, the byte ranges in them of the triples only it can hold (its own nodes) and of those
+    about nodes several graphs may describe (meetings, claims, times, entities), the classes of
+    its own nodes those point to (N-Triples), and the validation results of its own nodes. The
+    shared part is validated once all articles are in. Bytes and ranges, not triple objects,
+    cross the process boundary: they pickle as fast as a copy."""
 
     key: str
     ntriples: bytes
     digest: str
     triples: int
-    local: bytes
+    own: tuple[tuple[int, int], ...]
+    shared: tuple[tuple[int, int], ...]
+    context: bytes
     results: tuple[Result, ...]
-    shared: tuple[ox.Triple, ...]
-    context: tuple[ox.Triple, ...]
 
 
 def _graph_task(task: tuple[ArticleRecords, dict[str, Entity]]) -> ArticleGraph:
@@ -213,9 +216,25 @@ def _graph_task(task: tuple[ArticleRecords, dict[str, Entity]]) -> ArticleGraph:
     engine: Engine = _WORKER["engine"]
     triples = rdfio.sorted_triples(article_triples(record, entities))
     results = engine.validate(engine.data([*triples, *entity_types(entities.values())]), is_article_local)
-    local, shared, context = split_by_owner(triples)
-    data, digest = _encoded(triples)
-    return ArticleGraph(record.article.key, data, digest, len(triples), rdfio.ntriples_bytes(local), tuple(results), tuple(shared), tuple(context))
+    data, own, shared = _owner_runs(triples)
+    context = split_by_owner(triples)[2]
+    return ArticleGraph(record.article.key, data, hashlib.sha256(data).hexdigest(), len(triples), own, shared,
+                        rdfio.ntriples_bytes(context), tuple(results))
+
+
+def _owner_runs(triples: list[ox.Triple]) -> tuple[bytes, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """A graph's sorted triples as N-Triples, and the byte ranges of its runs of own and of shared
+    triples. Sorted by subject, each kind comes in a few runs, and N-Triples holds one statement a
+    line, so the runs serialized apart join to exactly the graph's bytes."""
+    parts: list[bytes] = []
+    runs: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
+    offset = 0
+    for own, run in groupby(triples, key=lambda t: is_article_local(t.subject)):
+        part = rdfio.ntriples_bytes(list(run))
+        runs[own].append((offset, offset + len(part)))
+        parts.append(part)
+        offset += len(part)
+    return b"".join(parts), tuple(runs[True]), tuple(runs[False])
 
 
 def _encoded(triples: list[ox.Triple]) -> tuple[bytes, str]:
@@ -230,7 +249,7 @@ def _encoded(triples: list[ox.Triple]) -> tuple[bytes, str]:
 @dataclass
 class _Graphs:
     entries: list[tuple[str, rdfio.Chunk, str, int]] = field(default_factory=list)  # name, N-Triples, hash, triples
-    local: list[rdfio.Chunk] = field(default_factory=list)  # N-Triples only each graph can hold
+    local: list[rdfio.Chunk] = field(default_factory=list)  # N-Triples only one graph can hold, graph by graph
     results: list[Result] = field(default_factory=list)
     shared: dict[ox.Triple, None] = field(default_factory=dict)  # several graphs may hold these (and the registry's)
     context: dict[ox.Triple, None] = field(default_factory=dict)
@@ -244,12 +263,14 @@ def _article_graphs(records: list[ArticleRecords], known: dict[str, Entity], wor
     tasks = ((r, {k: known[k] for k in _with_states(r.entity_keys(), known)}) for r in ordered)
     with progress.stage("graphs", len(ordered)) as bar:
         for made in workers.map(_graph_task, tasks):
-            graphs.entries.append((str(graph_iri(made.key)), spill.append(made.ntriples), made.digest, made.triples))
-            graphs.local.append(spill.append(made.local))
+            chunk = spill.append(made.ntriples)
+            graphs.entries.append((str(graph_iri(made.key)), chunk, made.digest, made.triples))
+            graphs.local.extend(chunk.part(start, end) for start, end in made.own)
+            shared = [t for start, end in made.shared for t in rdfio.parsed_triples(made.ntriples[start:end])]
+            graphs.shared.update(dict.fromkeys(shared))
+            graphs.context.update(dict.fromkeys(rdfio.parsed_triples(made.context)))
             graphs.results.extend(made.results)
-            graphs.shared.update(dict.fromkeys(made.shared))
-            graphs.context.update(dict.fromkeys(made.context))
-            graphs.local_triples += made.triples - len(made.shared)
+            graphs.local_triples += made.triples - len(shared)
             bar.update()
     return graphs
 

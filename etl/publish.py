@@ -13,6 +13,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -25,6 +26,7 @@ from etl import rdfio
 from etl.errors import NewskgError
 from etl.http import backoff_delay, client_session, shown
 from etl.vocab import ID, NKG
+from etl.workers import available_cores
 
 DEFAULT_GRAPH_PREFIX = str(ID["graph/"])
 ONTOLOGY_GRAPH = "ontology"  # the ontology's graph name, after the prefix
@@ -120,12 +122,17 @@ def _plan(payloads: list[Payload], held: dict[str, str], prefix: str, full: bool
 # ---------------------------------------------------------------- the embedded store
 
 
+BULK_BATCH = 900_000  # quads; below Oxigraph's bulk-load batch (1,000,000), which it ingests into every index at once
+
+
 def sync_embedded(folder: Path, payloads: list[Payload], prefix: str = DEFAULT_GRAPH_PREFIX) -> SyncReport:
     """Bring the on-disk pyoxigraph store in `folder` to exactly these graphs: unchanged ones are
     left alone, changed ones and those of removed articles are dropped, and the new content goes in
-    with one bulk load (several times faster than a transaction per graph, but not atomic). Only
-    then does each loaded graph get its hash stamp, all in one transaction: a graph whose load was
-    interrupted has no stamp, so the next sync replaces it instead of trusting it."""
+    by bulk loads (several times faster than a transaction per graph). Each load holds whole
+    graphs and less than one batch of Oxigraph's loader, so it lands at once or not at all; loads
+    run side by side, one per core. Only then does each loaded graph get its hash stamp, all in one
+    transaction: a graph a killed run loaded has no stamp, so the next sync replaces it instead of
+    trusting it."""
     started = time.perf_counter()
     try:
         store = ox.Store(str(folder))
@@ -140,13 +147,36 @@ def sync_embedded(folder: Path, payloads: list[Payload], prefix: str = DEFAULT_G
         if name.startswith(prefix) and name not in kept:
             store.remove_graph(graph)
     report.dropped = [name[len(prefix) :] for name in drop]
-    store.bulk_load(rdfio.NQuadsStream((p.name(prefix), p.data) for p in send), format=ox.RdfFormat.N_QUADS)
+    cores = available_cores()
+    with ThreadPoolExecutor(cores) as pool:  # the loader runs outside the GIL
+        loads = [pool.submit(_bulk_load, store, group, prefix) for group in _batches(send, cores)]
+        for load in loads:
+            load.result()
     store.extend(p.stamp(prefix) for p in send)
     report.sent = [p.key for p in send]
     store.flush()
     del store  # release the database lock before anyone else opens it
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _batches(payloads: list[Payload], parts: int) -> list[list[Payload]]:
+    """The payloads in their order, cut into runs of about equal size (`parts` of them, or more
+    where that size would pass BULK_BATCH quads; a graph above it alone is a run of its own)."""
+    size = min(BULK_BATCH, max(1, -(-sum(p.triples for p in payloads) // parts)))
+    batches: list[list[Payload]] = [[]]
+    filled = 0
+    for payload in payloads:
+        if batches[-1] and filled + payload.triples > size:
+            batches.append([])
+            filled = 0
+        batches[-1].append(payload)
+        filled += payload.triples
+    return [batch for batch in batches if batch]
+
+
+def _bulk_load(store: ox.Store, payloads: list[Payload], prefix: str) -> None:
+    store.bulk_load(rdfio.NQuadsStream((p.name(prefix), p.data) for p in payloads), format=ox.RdfFormat.N_QUADS)
 
 
 # ---------------------------------------------------------------- a Graph Store Protocol server

@@ -127,6 +127,11 @@ def ntriples_bytes(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
+def parsed_triples(ntriples: bytes) -> list[ox.Triple]:
+    """N-Triples back as triples (the parser gives quads in the default graph)."""
+    return [quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+
+
 def named_graph_ntriples(named_graphs: list[tuple[str, list[ox.Triple]]]) -> list[tuple[str, bytes, int]]:
     """Each entry of `sorted_named_graphs` as N-Triples: its name, the bytes, the number of triples."""
     return [(name, ntriples_bytes(triples), len(triples)) for name, triples in named_graphs]
@@ -268,6 +273,10 @@ class Chunk:
 
     def read(self) -> bytes:
         return self.spill.read(self.offset, self.length)
+
+    def part(self, start: int, end: int) -> Chunk:
+        """The bytes start:end of this chunk, where they wait in the spill."""
+        return Chunk(self.spill, self.offset + start, end - start)
 
 
 def ntriples_of(data: bytes | Chunk) -> bytes:

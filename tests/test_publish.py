@@ -12,7 +12,17 @@ from oxigraph_server import OxigraphServer
 from etl.cli import main
 from etl.errors import QueryError
 from etl.pipeline import RunConfig, run
-from etl.publish import DEFAULT_GRAPH_PREFIX, GraphStore, PublishError, payloads_from_file, publish, sync_embedded
+from etl.publish import (
+    BULK_BATCH,
+    DEFAULT_GRAPH_PREFIX,
+    GraphStore,
+    Payload,
+    PublishError,
+    _batches,
+    payloads_from_file,
+    publish,
+    sync_embedded,
+)
 from etl.query import query_endpoint, query_store
 
 CALM = "\nDie Lage an der Grenze blieb nach Angaben von Beobachtern ruhig.\n"
@@ -279,3 +289,18 @@ def test_no_client_sends_credentials_from_netrc(corpus, tmp_path, monkeypatch, v
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("sizes, parts, expected", [
+    ([100] * 10, 2, [[100] * 5, [100] * 5]),
+    ([100] * 3, 2, [[100], [100], [100]]),  # a run ends before it would pass its share
+    ([500_000, 500_000, 500_000], 1, [[500_000], [500_000], [500_000]]),  # one run would pass a bulk batch
+    ([2_000_000, 10], 2, [[2_000_000], [10]]),  # a graph above a batch is a run of its own
+    ([], 2, []),
+])
+def test_bulk_loads_hold_whole_graphs_in_order_and_stay_below_one_loader_batch(sizes, parts, expected):
+    payloads = [Payload(f"g{i:03d}", b"", "", size) for i, size in enumerate(sizes)]
+    batches = _batches(payloads, parts)
+    assert [[p.triples for p in batch] for batch in batches] == expected
+    assert [p for batch in batches for p in batch] == payloads
+    assert all(sum(p.triples for p in batch) <= BULK_BATCH or len(batch) == 1 for batch in batches)
