@@ -17,7 +17,17 @@ from dataclasses import dataclass, field, replace
 
 from etl.datapack import Registry, known_entities
 from etl.extract.meetings import finer_place, persons_conflict, places_agree
-from etl.model import ArticleRecords, Attribution, Claim, DateValue, Meeting, MeetingStatus, merge_claims, merge_meetings
+from etl.model import (
+    ArticleRecords,
+    Attribution,
+    Claim,
+    DateValue,
+    Meeting,
+    MeetingStatus,
+    Precision,
+    merge_claims,
+    merge_meetings,
+)
 
 _STATUS_RANK = {MeetingStatus.HELD: 2, MeetingStatus.ONGOING: 1, MeetingStatus.PLANNED: 0}
 
@@ -28,6 +38,7 @@ class _MeetingCluster:
     date: DateValue
     place: str | None
     members: list[tuple[ArticleRecords, Meeting]] = field(default_factory=list)
+    participants: dict[tuple[str, ...], None] = field(default_factory=dict)  # the members' participant lists, each once
 
 
 @dataclass
@@ -66,26 +77,30 @@ def _canonical_meetings(records: Sequence[ArticleRecords], known: Registry) -> d
     members = [(r, m) for r in records for m in r.meetings]
     members.sort(key=lambda rm: (-rm[1].date.precision.rank, rm[1].date.iso, _order(rm[0])))
     clusters: list[_MeetingCluster] = []
-    alike: dict[tuple, list[_MeetingCluster]] = {}  # by states and year: only those can match (compatible dates share the year)
+    # Meetings come most precise first, so every cluster so far is at least as precise as the
+    # meeting at hand: the compatible ones are exactly those whose date, cut to the meeting's
+    # precision, is the meeting's date. Each cluster is indexed under its date at every precision.
+    alike: dict[tuple, list[_MeetingCluster]] = {}
     for record, meeting in members:
         states = known.states_of(meeting.participants)
-        candidates = alike.setdefault((states, meeting.date.year), [])
         cluster = next(
             (
                 c
-                for c in candidates
-                if c.date.compatible(meeting.date)
-                and places_agree(c.place, meeting.place, known.get)
-                and not any(persons_conflict(m.participants, meeting.participants, known.get) for _, m in c.members)
+                for c in alike.get((states, meeting.date), ())
+                if places_agree(c.place, meeting.place, known.get)
+                and not any(persons_conflict(participants, meeting.participants, known.get) for participants in c.participants)
             ),
             None,
         )
         if cluster is None:
             cluster = _MeetingCluster(states, meeting.date, meeting.place)
             clusters.append(cluster)
-            candidates.append(cluster)
+            for precision in Precision:
+                if precision.rank <= meeting.date.precision.rank:
+                    alike.setdefault((states, meeting.date.coarsen(precision)), []).append(cluster)
         cluster.place = finer_place(cluster.place, meeting.place, known.get)
         cluster.members.append((record, meeting))
+        cluster.participants[meeting.participants] = None
     canonical: dict[int, Meeting] = {}
     for cluster in clusters:
         fact = _meeting_fact(cluster, known)

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import groupby
+from itertools import chain, groupby
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -147,7 +147,7 @@ def run(config: RunConfig) -> RunResult:
         with rdfio.exclusive_output(config.out_dir), rdfio.Spill(config.out_dir) as spill:
             graphs = _article_graphs(merged, result.entities.entities, workers, spill, progress)
             registry = rdfio.sorted_triples(registry_triples(_used_entities(merged), result.entities.entities, vocabulary.ontology, result.links))
-            graphs.shared.update(dict.fromkeys(registry))
+            graphs.shared.update(dict.fromkeys(map(rdfio.as_statement, registry)))
             result.report = report_of([*graphs.results, *_shared_results(graphs, vocabulary, engine)], vocabulary.shapes)
             triples_of = {name: count for name, _, _, count in graphs.entries}
             result.articles = [_summary(r, triples_of[str(graph_iri(r.article.key))]) for r in records]
@@ -251,8 +251,8 @@ class _Graphs:
     entries: list[tuple[str, rdfio.Chunk, str, int]] = field(default_factory=list)  # name, N-Triples, hash, triples
     local: list[rdfio.Chunk] = field(default_factory=list)  # N-Triples only one graph can hold, graph by graph
     results: list[Result] = field(default_factory=list)
-    shared: dict[ox.Triple, None] = field(default_factory=dict)  # several graphs may hold these (and the registry's)
-    context: dict[ox.Triple, None] = field(default_factory=dict)
+    shared: dict[ox.Quad, None] = field(default_factory=dict)  # statements several graphs may hold (and the registry's)
+    context: dict[ox.Quad, None] = field(default_factory=dict)
     local_triples: int = 0
 
 
@@ -266,11 +266,10 @@ def _article_graphs(records: list[ArticleRecords], known: dict[str, Entity], wor
             chunk = spill.append(made.ntriples)
             graphs.entries.append((str(graph_iri(made.key)), chunk, made.digest, made.triples))
             graphs.local.extend(chunk.part(start, end) for start, end in made.own)
-            shared = [t for start, end in made.shared for t in rdfio.parsed_triples(made.ntriples[start:end])]
-            graphs.shared.update(dict.fromkeys(shared))
-            graphs.context.update(dict.fromkeys(rdfio.parsed_triples(made.context)))
+            graphs.shared.update(dict.fromkeys(chain.from_iterable(rdfio.statements(made.ntriples[start:end]) for start, end in made.shared)))
+            graphs.context.update(dict.fromkeys(rdfio.statements(made.context)))
             graphs.results.extend(made.results)
-            graphs.local_triples += made.triples - len(shared)
+            graphs.local_triples += made.triples - sum(made.ntriples.count(b"\n", start, end) for start, end in made.shared)
             bar.update()
     return graphs
 
@@ -347,7 +346,7 @@ def _extract_all(config: RunConfig, pack: DataPack, workers: Workers, progress: 
     name sorts first is read (its offsets are the evidence's, whatever order the files came in)
     and the others are recorded as its copies."""
     skipped: list[Skipped] = []
-    chosen: dict[str, Article] = {}  # by text: the input read so far that sorts first
+    chosen: dict[str, tuple[str, str]] = {}  # by text: where the input read so far that sorts first comes in the order
     copies: dict[str, list[Article]] = {}
 
     def to_extract():
@@ -356,10 +355,10 @@ def _extract_all(config: RunConfig, pack: DataPack, workers: Workers, progress: 
                 skipped.append(item)
                 continue
             first = chosen.get(item.key)
-            if first is not None and _reading_order(first) <= _reading_order(item):
+            if first is not None and first <= _reading_order(item):
                 copies.setdefault(item.key, []).append(item)
                 continue
-            chosen[item.key] = item
+            chosen[item.key] = _reading_order(item)
             yield item
 
     records: dict[str, ArticleRecords] = {}

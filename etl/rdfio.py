@@ -127,9 +127,15 @@ def ntriples_bytes(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
-def parsed_triples(ntriples: bytes) -> list[ox.Triple]:
-    """N-Triples back as triples (the parser gives quads in the default graph)."""
-    return [quad.triple for quad in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+def statements(ntriples: bytes) -> Iterator[ox.Quad]:
+    """N-Triples parsed, as the parser gives them: quads in the default graph, which serialize
+    and validate as triples do (made into `ox.Triple`s one by one, they would cost Python time)."""
+    return ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def as_statement(triple: ox.Triple) -> ox.Quad:
+    """A triple as `statements` gives it, so the two compare equal."""
+    return ox.Quad(triple.subject, triple.predicate, triple.object)
 
 
 def named_graph_ntriples(named_graphs: list[tuple[str, list[ox.Triple]]]) -> list[tuple[str, bytes, int]]:

@@ -98,9 +98,12 @@ class Data:
                 by_predicate = out[triple.subject] = {}
             values = by_predicate.get(triple.predicate)
             if values is None:
-                by_predicate[triple.predicate] = [triple.object]
-            elif triple.object not in values:
-                values.append(triple.object)
+                by_predicate[triple.predicate] = {triple.object: None}
+            else:  # a dict, not a list: a claim many articles report has thousands of evidence values
+                values[triple.object] = None
+        for by_predicate in out.values():
+            for predicate, values in by_predicate.items():
+                by_predicate[predicate] = list(values)
         self.out = out
         self._inverse: dict | None = None
         self._hierarchy = hierarchy
