@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import pickle
 import traceback
 from collections import Counter
 from collections.abc import Iterable
@@ -124,8 +125,8 @@ class Vocabulary:
 def extract_corpus(config: RunConfig) -> tuple[list[ArticleRecords], list[Skipped]]:
     """Read and extract the inputs (no graph): the records, and what was skipped and why."""
     pack = load_datapack(config.data_dir, config.local_registry)
-    with Workers(config.jobs, _start_worker, (pack, None)) as workers:
-        records, skipped, _ = _extract_all(config, pack, workers, Progress(False))
+    with Workers(config.jobs, _start_worker, (pack, None, None)) as workers:
+        records, skipped, _ = _extract_all(config, pack, workers, Progress(False), None)
     return records, skipped
 
 
@@ -135,27 +136,39 @@ def run(config: RunConfig) -> RunResult:
     vocabulary = Vocabulary.load()
     engine = Engine(vocabulary.shapes, vocabulary.ontology)
     progress = Progress(config.progress)
-    with Workers(config.jobs, _start_worker, (pack, engine)) as workers:
-        records, skipped, duplicates = _extract_all(config, pack, workers, progress)
-        result = RunResult(skipped=skipped, duplicates=duplicates)
-        if not records:
-            return result
-        merged = corefer(records, pack.registry)
-        result.entities = known_entities(pack.registry, merged)
-        result.links, result.requests = _link(merged, result.entities, pack, config)
-        result.facts = _count_facts(records)
-        with rdfio.exclusive_output(config.out_dir), rdfio.Spill(config.out_dir) as spill:
-            graphs = _article_graphs(merged, result.entities.entities, workers, spill, progress)
-            registry = rdfio.sorted_triples(registry_triples(_used_entities(merged), result.entities.entities, vocabulary.ontology, result.links))
-            graphs.shared.update(dict.fromkeys(map(rdfio.as_statement, registry)))
-            result.report = report_of([*graphs.results, *_shared_results(graphs, vocabulary, engine)], vocabulary.shapes)
-            triples_of = {name: count for name, _, _, count in graphs.entries}
-            result.articles = [_summary(r, triples_of[str(graph_iri(r.article.key))]) for r in records]
-            result.triples = graphs.local_triples + len(graphs.shared)
-            result.named_graphs = len(graphs.entries) + 1
-            payloads = _write_outputs(result, graphs, registry, vocabulary, pack, config, progress)
-            if result.conforms:
-                _finish(result, payloads, [record.article for record in records], config, progress)
+    out_was_there = Path(config.out_dir).exists()
+    try:
+        # the spill is opened before the workers fork, so they read the records it holds themselves
+        with rdfio.exclusive_output(config.out_dir), rdfio.Spill(config.out_dir) as spill, \
+                Workers(config.jobs, _start_worker, (pack, engine, spill)) as workers:
+            return _run_with(config, pack, vocabulary, engine, progress, spill, workers)
+    finally:
+        if not out_was_there:
+            rdfio.remove_if_unused(Path(config.out_dir))  # a run that read nothing leaves no folder behind
+
+
+def _run_with(config: RunConfig, pack: DataPack, vocabulary: Vocabulary, engine: Engine, progress: Progress, spill: rdfio.Spill,
+              workers: Workers) -> RunResult:
+    """The run in its locked output folder, with its spill and its workers."""
+    held, skipped, duplicates = _extract_all(config, pack, workers, progress, spill)
+    result = RunResult(skipped=skipped, duplicates=duplicates)
+    if not held:
+        return result
+    merged = list(zip(held, corefer([h.record for h in held], pack.registry), strict=True))
+    result.entities = known_entities(pack.registry, [record for _, record in merged])
+    result.links, result.requests = _link(_used_entities(merged), result.entities, pack, config)
+    result.facts = _count_facts(held)
+    graphs = _article_graphs(merged, result.entities.entities, workers, spill, progress)
+    registry = rdfio.sorted_triples(registry_triples(_used_entities(merged), result.entities.entities, vocabulary.ontology, result.links))
+    graphs.shared.update(dict.fromkeys(map(rdfio.as_statement, registry)))
+    result.report = report_of([*graphs.results, *_shared_results(graphs, vocabulary, engine)], vocabulary.shapes)
+    triples_of = {name: count for name, _, _, count in graphs.entries}
+    result.articles = [_summary(h, triples_of[str(graph_iri(h.article.key))]) for h in held]
+    result.triples = graphs.local_triples + len(graphs.shared)
+    result.named_graphs = len(graphs.entries) + 1
+    payloads = _write_outputs(result, graphs, registry, vocabulary, pack, config, progress)
+    if result.conforms:
+        _finish(result, payloads, [h.full(spill).article for h in held], config, progress)
     return result
 
 
@@ -179,17 +192,59 @@ def _finish(result: RunResult, payloads: list[Payload], articles: list[Article],
 _WORKER: dict = {}
 
 
-def _start_worker(pack: DataPack, engine: Engine | None) -> None:
-    _WORKER.update(pack=pack, engine=engine)
+def _start_worker(pack: DataPack, engine: Engine | None, spill: rdfio.Spill | None) -> None:
+    _WORKER.update(pack=pack, engine=engine, spill=spill)
 
 
-def _extract_task(article: Article) -> ArticleRecords | Skipped:
-    """One article's records, or why it could not be extracted (one article's failure must not stop the batch)."""
+def _extract_task(article: Article) -> ArticleRecords | Held | Skipped:
+    """One article's records (held for the spill, when the run has one), or why it could not be
+    extracted (one article's failure must not stop the batch)."""
     try:
-        return extract(article, _WORKER["pack"])
+        records = extract(article, _WORKER["pack"])
     except Exception as err:
         where = traceback.extract_tb(err.__traceback__)[-1]
         return Skipped(article.path, f"extraction failed: {type(err).__name__}: {err} (at {Path(where.filename).name}:{where.lineno})")
+    return records if _WORKER["spill"] is None else Held.of(records)
+
+
+@dataclass(frozen=True)
+class Held:
+    """An article's records as a run keeps them from extraction to mapping: what coreference,
+    linking and the summary need. The text and the mentions wait in the spill, pickled with the
+    rest, so the corpus itself is never in memory."""
+
+    record: ArticleRecords  # without the article's text and without the mentions
+    mentioned: frozenset[str]  # the entities the mentions name
+    mentions: int
+    pickled: bytes | tuple[int, int]  # the whole record: pickled in the worker, then where in the spill (offset, length)
+
+    @classmethod
+    def of(cls, record: ArticleRecords) -> Held:
+        article = replace(record.article, original="", text="", segments=(), source_map=None)
+        return cls(replace(record, article=article, mentions=()), frozenset(m.entity for m in record.mentions), len(record.mentions),
+                   pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+    @property
+    def article(self) -> Article:
+        return self.record.article
+
+    def spilled(self, spill: rdfio.Spill) -> Held:
+        if not isinstance(self.pickled, bytes):
+            return self
+        chunk = spill.append(self.pickled)
+        return replace(self, pickled=(chunk.offset, chunk.length))
+
+    def full(self, spill: rdfio.Spill, facts: ArticleRecords | None = None) -> ArticleRecords:
+        """The whole record from the spill (a worker reads it through the file it inherited),
+        with the facts and copies of `facts` (the record after coreference) if given."""
+        assert isinstance(self.pickled, tuple), "spilled first"
+        record: ArticleRecords = pickle.loads(spill.read(*self.pickled))
+        facts = facts or self.record
+        return replace(record, meetings=facts.meetings, claims=facts.claims, copies=facts.copies)
+
+    def uses(self, facts: ArticleRecords) -> set[str]:
+        """The entities the record uses, with `facts` (after coreference) for its meetings and claims."""
+        return facts.entity_keys() | self.mentioned
 
 
 @dataclass(frozen=True)
@@ -211,8 +266,9 @@ class ArticleGraph:
     results: tuple[Result, ...]
 
 
-def _graph_task(task: tuple[ArticleRecords, dict[str, Entity]]) -> ArticleGraph:
-    record, entities = task
+def _graph_task(task: tuple[Held, ArticleRecords, dict[str, Entity]]) -> ArticleGraph:
+    held, facts, entities = task
+    record = held.full(_WORKER["spill"], facts)
     engine: Engine = _WORKER["engine"]
     triples = rdfio.sorted_triples(article_triples(record, entities))
     results = engine.validate(engine.data([*triples, *entity_types(entities.values())]), is_article_local)
@@ -256,11 +312,12 @@ class _Graphs:
     local_triples: int = 0
 
 
-def _article_graphs(records: list[ArticleRecords], known: dict[str, Entity], workers: Workers, spill: rdfio.Spill, progress: Progress) -> _Graphs:
+def _article_graphs(merged: list[tuple[Held, ArticleRecords]], known: dict[str, Entity], workers: Workers, spill: rdfio.Spill,
+                    progress: Progress) -> _Graphs:
     """Each article's graph, made in the workers in graph-name order and spilled to disk."""
     graphs = _Graphs()
-    ordered = sorted(records, key=lambda r: r.article.key)
-    tasks = ((r, {k: known[k] for k in _with_states(r.entity_keys(), known)}) for r in ordered)
+    ordered = sorted(merged, key=lambda pair: pair[0].article.key)
+    tasks = ((held, facts, {k: known[k] for k in _with_states(held.uses(facts), known)}) for held, facts in ordered)
     with progress.stage("graphs", len(ordered)) as bar:
         for made in workers.map(_graph_task, tasks):
             chunk = spill.append(made.ntriples)
@@ -278,8 +335,8 @@ def _with_states(keys: set[str], known: dict[str, Entity]) -> list[str]:
     return sorted(keys | {known[k].state for k in keys if known[k].state})
 
 
-def _used_entities(records: list[ArticleRecords]) -> set[str]:
-    return set().union(*(r.entity_keys() for r in records))
+def _used_entities(merged: list[tuple[Held, ArticleRecords]]) -> set[str]:
+    return set().union(*(held.uses(facts) for held, facts in merged))
 
 
 def _shared_results(graphs: _Graphs, vocabulary: Vocabulary, engine: Engine) -> list[Result]:
@@ -325,9 +382,9 @@ def _write_report(out: Path, articles: list[Article]) -> Report:
     return report
 
 
-def _link(records: list[ArticleRecords], known: Registry, pack: DataPack, config: RunConfig) -> tuple[dict[str, LinkDecision], RequestLog]:
+def _link(entities: set[str], known: Registry, pack: DataPack, config: RunConfig) -> tuple[dict[str, LinkDecision], RequestLog]:
     """Link every entity the graph uses: from the registry, then the answer cache, then (online) Wikidata."""
-    used = [known.get(key) for key in _with_states(_used_entities(records), known.entities)]  # the graph describes their states too
+    used = [known.get(key) for key in _with_states(entities, known.entities)]  # the graph describes their states too
     if config.cache_dir is None or not (config.online or (Path(config.cache_dir) / CACHE_FILE).exists()):
         return link_entities(used, known, pack.linking, None), RequestLog()  # nothing to ask, nothing cached
     cache = AnswerCache(Path(config.cache_dir))
@@ -341,10 +398,10 @@ def _link(records: list[ArticleRecords], known: Registry, pack: DataPack, config
         cache.close()
 
 
-def _extract_all(config: RunConfig, pack: DataPack, workers: Workers, progress: Progress) -> tuple[list[ArticleRecords], list[Skipped], list[Duplicate]]:
-    """Extract every readable article once. Of several inputs with the same text, the one whose
-    name sorts first is read (its offsets are the evidence's, whatever order the files came in)
-    and the others are recorded as its copies."""
+def _extract_all(config: RunConfig, pack: DataPack, workers: Workers, progress: Progress, spill: rdfio.Spill | None) -> tuple[list, list[Skipped], list[Duplicate]]:
+    """Extract every readable article once: the records (`Held` in the spill, given one). Of
+    several inputs with the same text, the one whose name sorts first is read (its offsets are the
+    evidence's, whatever order the files came in) and the others are recorded as its copies."""
     skipped: list[Skipped] = []
     chosen: dict[str, tuple[str, str]] = {}  # by text: where the input read so far that sorts first comes in the order
     copies: dict[str, list[Article]] = {}
@@ -361,13 +418,15 @@ def _extract_all(config: RunConfig, pack: DataPack, workers: Workers, progress: 
             chosen[item.key] = _reading_order(item)
             yield item
 
-    records: dict[str, ArticleRecords] = {}
+    records: dict[str, ArticleRecords | Held] = {}
     with progress.stage("articles", None) as bar:
         for outcome in workers.map(_extract_task, to_extract()):
             bar.update()
             if isinstance(outcome, Skipped):
                 skipped.append(outcome)
                 continue
+            if spill is not None:
+                outcome = outcome.spilled(spill)
             key = outcome.article.key
             current = records.get(key)
             if current is not None and _reading_order(current.article) <= _reading_order(outcome.article):
@@ -386,28 +445,31 @@ def _reading_order(article: Article) -> tuple[str, str]:
     return article.source, article.path
 
 
-def _with_copies(record: ArticleRecords, copies: Iterable[Article]) -> ArticleRecords:
+def _with_copies(record: ArticleRecords | Held, copies: Iterable[Article]) -> ArticleRecords | Held:
+    if isinstance(record, Held):
+        return replace(record, record=_with_copies(record.record, copies))
     names = sorted({copy.source for copy in copies} - {record.article.source})
     return replace(record, copies=tuple(names)) if names else record
 
 
-def _count_facts(records: list[ArticleRecords]) -> Counter:
+def _count_facts(held: list[Held]) -> Counter:
     facts: Counter = Counter()
-    for record in records:
-        facts["mentions"] += len(record.mentions)
+    for each in held:
+        record = each.record
+        facts["mentions"] += each.mentions
         facts["meetings"] += len(record.meetings)
         facts["claims"] += len(record.claims)
-        facts["evidence"] += len(record.mentions) + sum(len(m.evidence) for m in record.meetings) + sum(len(c.evidence) for c in record.claims)
-    facts["entities"] = len({m.entity for r in records for m in r.mentions})
+        facts["evidence"] += each.mentions + sum(len(m.evidence) for m in record.meetings) + sum(len(c.evidence) for c in record.claims)
+    facts["entities"] = len(frozenset().union(*(each.mentioned for each in held)))
     return facts
 
 
-def _summary(record: ArticleRecords, triples: int) -> ArticleSummary:
-    article = record.article
+def _summary(held: Held, triples: int) -> ArticleSummary:
+    record, article = held.record, held.article
     return ArticleSummary(
         source=article.source,
         key=article.key,
-        mentions=len(record.mentions),
+        mentions=held.mentions,
         meetings=len(record.meetings),
         claims=len(record.claims),
         triples=triples,

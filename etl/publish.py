@@ -142,7 +142,7 @@ def sync_embedded(folder: Path, payloads: list[Payload], prefix: str = DEFAULT_G
     send, same, drop = _plan(payloads, held, prefix)
     report = SyncReport(unchanged=[p.key for p in same])
     kept = {p.name(prefix) for p in same}
-    for graph in store.named_graphs():  # changed, removed, and any left unstamped by an interrupted load
+    for graph in list(store.named_graphs()):  # changed, removed, and any left unstamped by an interrupted load
         name = getattr(graph, "value", "")
         if name.startswith(prefix) and name not in kept:
             store.remove_graph(graph)

@@ -321,16 +321,24 @@ class NQuadsStream(io.RawIOBase):
 def trig_writer(graphs: Iterable[tuple[str, bytes | Chunk]]) -> Callable[[BinaryIO], None]:
     """Writes the named graphs (name, N-Triples) as one TriG document, a graph at a time. The
     parsers' quads go straight into the serializer: no Python code runs per statement."""
-    quads = chain.from_iterable(ox.parse(as_nquads(name, data), format=ox.RdfFormat.N_QUADS) for name, data in graphs)
-    return lambda stream: ox.serialize(quads, stream, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+
+    def write(stream: BinaryIO) -> None:
+        quads = chain.from_iterable(ox.parse(as_nquads(name, data), format=ox.RdfFormat.N_QUADS) for name, data in graphs)
+        ox.serialize(quads, stream, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+
+    return write
 
 
 def union_turtle_writer(local_parts: Iterable[bytes | Chunk], shared: Iterable[ox.Triple]) -> Callable[[BinaryIO], None]:
     """Writes the union of graphs as one Turtle document: the triples only one graph can hold
     (N-Triples, graph by graph, written as they are), then those several graphs may hold, each
     once, in the fixed order (so each shared node's statements stand together)."""
-    local = chain.from_iterable(ox.parse(ntriples_of(data), format=ox.RdfFormat.N_TRIPLES) for data in local_parts)
-    return lambda stream: ox.serialize(chain(local, sorted_triples(shared)), stream, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+    def write(stream: BinaryIO) -> None:
+        local = chain.from_iterable(ox.parse(ntriples_of(data), format=ox.RdfFormat.N_TRIPLES) for data in local_parts)
+        ox.serialize(chain(local, sorted_triples(shared)), stream, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+    return write
 
 
 LOCK_FILE = ".newskg.lock"
@@ -354,6 +362,17 @@ def exclusive_output(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+def remove_if_unused(folder: Path) -> None:
+    """Remove an output folder that holds nothing but the lock a run took on it."""
+    lock = Path(folder) / LOCK_FILE
+    try:
+        if [entry.name for entry in os.scandir(folder)] == [LOCK_FILE]:
+            lock.unlink()
+            Path(folder).rmdir()
+    except OSError:  # gone, or another run came in meanwhile: leave it
+        pass
 
 
 # ---------------------------------------------------------------- reading
