@@ -46,6 +46,7 @@ from etl.mapping import (  # noqa: E402
     entity_types,
     graph_iri,
     is_article_local,
+    owner_runs,
     registry_triples,
     split_by_owner,
 )
@@ -92,7 +93,7 @@ def stage_run(inputs: list[str]) -> dict:
         types = entity_types(known.values())
         for _, triples in graphs:
             results += engine.validate(engine.data([*triples, *types]), is_article_local)
-            _, about_shared, context = split_by_owner(triples)
+            _, about_shared, context = split_by_owner(owner_runs(triples))
             shared.update(dict.fromkeys([*about_shared, *context]))
         results += engine.validate(engine.data([*shared, *registry, *rdfio.ox_triples(vocabulary.ontology)]), lambda n: not is_article_local(n))
         return results
@@ -103,7 +104,7 @@ def stage_run(inputs: list[str]) -> dict:
         named = sorted([(str(graph_iri(r.article.key)), rdfio.ntriples_bytes(t)) for r, t in graphs] + [(str(REGISTRY_GRAPH), rdfio.ntriples_bytes(registry))])
         local, shared = [], dict.fromkeys(registry)
         for _, triples in sorted(graphs, key=lambda rt: rt[0].article.key):
-            own, about_shared, _ = split_by_owner(triples)
+            own, about_shared, _ = split_by_owner(owner_runs(triples))
             local.append(rdfio.ntriples_bytes(own))
             shared.update(dict.fromkeys(about_shared))
         trig, turtle = io.BytesIO(), io.BytesIO()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -125,14 +126,19 @@ def is_article_local(node) -> bool:
     return isinstance(node, ox.NamedNode) and node.value.startswith(_LOCAL_PREFIXES)
 
 
-def split_by_owner(triples: Iterable[ox.Triple]) -> tuple[Triples, Triples, Triples]:
-    """One article's triples in three: those about its own nodes (only its graph holds them);
-    those about nodes other graphs may describe too; and the classes of its own nodes that the
-    latter point to, which is all the union needs to validate those shared nodes."""
-    local: Triples = []
-    shared: Triples = []
-    for triple in triples:
-        (local if is_article_local(triple.subject) else shared).append(triple)
+def owner_runs(triples: Iterable[ox.Triple]) -> list[tuple[bool, Triples]]:
+    """The triples in runs of one owner, in their order: True for a run about the article's own
+    nodes (only its graph holds them), False for one about nodes other graphs may describe too.
+    Sorted by subject, an article's graph comes in a few runs."""
+    return [(own, list(run)) for own, run in groupby(triples, key=lambda t: is_article_local(t.subject))]
+
+
+def split_by_owner(runs: list[tuple[bool, Triples]]) -> tuple[Triples, Triples, Triples]:
+    """One article's triples (as `owner_runs`) in three: those about its own nodes; those about
+    nodes other graphs may describe too; and the classes of its own nodes that the latter point
+    to, which is all the union needs to validate those shared nodes."""
+    local = [t for own, run in runs if own for t in run]
+    shared = [t for own, run in runs if not own for t in run]
     pointed_to = {t.object for t in shared if is_article_local(t.object)}
     return local, shared, [t for t in local if t.subject in pointed_to and t.predicate == _RDF_TYPE]
 

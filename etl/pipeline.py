@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import chain, groupby
+from itertools import chain
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,6 +26,7 @@ from etl.mapping import (
     entity_types,
     graph_iri,
     is_article_local,
+    owner_runs,
     registry_triples,
     split_by_owner,
 )
@@ -272,31 +273,36 @@ def _graph_task(task: tuple[Held, ArticleRecords, dict[str, Entity]]) -> Article
     engine: Engine = _WORKER["engine"]
     triples = rdfio.sorted_triples(article_triples(record, entities))
     results = engine.validate(engine.data([*triples, *entity_types(entities.values())]), is_article_local)
-    data, own, shared = _owner_runs(triples)
-    context = split_by_owner(triples)[2]
-    return ArticleGraph(record.article.key, data, hashlib.sha256(data).hexdigest(), len(triples), own, shared,
-                        rdfio.ntriples_bytes(context), tuple(results))
+    runs = owner_runs(triples)
+    data, own, shared = _encoded_runs(runs)
+    return ArticleGraph(record.article.key, data, _digest(data), len(triples), own, shared,
+                        rdfio.ntriples_bytes(split_by_owner(runs)[2]), tuple(results))
 
 
-def _owner_runs(triples: list[ox.Triple]) -> tuple[bytes, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
-    """A graph's sorted triples as N-Triples, and the byte ranges of its runs of own and of shared
-    triples. Sorted by subject, each kind comes in a few runs, and N-Triples holds one statement a
-    line, so the runs serialized apart join to exactly the graph's bytes."""
+def _encoded_runs(runs: list[tuple[bool, list[ox.Triple]]]) -> tuple[bytes, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """A graph's runs (`owner_runs`) as one N-Triples document, and the byte ranges in it of the
+    own and of the shared runs. N-Triples holds one statement a line, so the runs serialized apart
+    join to exactly the graph's bytes."""
     parts: list[bytes] = []
-    runs: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
+    ranges: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
     offset = 0
-    for own, run in groupby(triples, key=lambda t: is_article_local(t.subject)):
-        part = rdfio.ntriples_bytes(list(run))
-        runs[own].append((offset, offset + len(part)))
+    for own, run in runs:
+        part = rdfio.ntriples_bytes(run)
+        ranges[own].append((offset, offset + len(part)))
         parts.append(part)
         offset += len(part)
-    return b"".join(parts), tuple(runs[True]), tuple(runs[False])
+    return b"".join(parts), tuple(ranges[True]), tuple(ranges[False])
 
 
 def _encoded(triples: list[ox.Triple]) -> tuple[bytes, str]:
-    """A graph's sorted triples as N-Triples, and their SHA-256 (the graph's hash in the store and manifest)."""
+    """A graph's sorted triples as N-Triples, and their hash."""
     data = rdfio.ntriples_bytes(triples)
-    return data, hashlib.sha256(data).hexdigest()
+    return data, _digest(data)
+
+
+def _digest(ntriples: bytes) -> str:
+    """The SHA-256 of a graph's sorted N-Triples: the graph's hash in the store and the manifest."""
+    return hashlib.sha256(ntriples).hexdigest()
 
 
 # ---------------------------------------------------------------- the graphs of a run

@@ -56,8 +56,7 @@ class Payload:
 
     def body(self, prefix: str) -> bytes:
         """The graph's triples and the one that states their hash."""
-        stamp = self.stamp(prefix)
-        return rdfio.ntriples_of(self.data) + rdfio.ntriples_bytes([ox.Triple(stamp.subject, stamp.predicate, stamp.object)])
+        return rdfio.ntriples_of(self.data) + rdfio.ntriples_bytes([self.stamp(prefix).triple])
 
 
 @dataclass
@@ -72,11 +71,6 @@ class SyncReport:
 
 
 # ---------------------------------------------------------------- payloads
-
-
-def payloads_of(named: list[tuple[str, list[ox.Triple]]], ontology: Graph) -> list[Payload]:
-    """The payloads of a run's sorted named graphs (`rdfio.sorted_named_graphs`) and of the ontology."""
-    return _with_ontology(rdfio.named_graph_ntriples(named), ontology)
 
 
 def payload_of(name: str, data: bytes | rdfio.Chunk, digest: str, triples: int) -> Payload:

@@ -114,15 +114,6 @@ def sorted_named_graphs(named_graphs: Iterable[tuple[URIRef | str, Graph | list[
     return [(str(name), sorted_triples(graph)) for name, graph in sorted(named_graphs, key=lambda item: str(item[0]))]
 
 
-def trig_bytes(named_graphs: list[tuple[str, list[ox.Triple]]]) -> bytes:
-    """Deterministic TriG of `sorted_named_graphs`: one named graph per entry."""
-    quads = []
-    for name, triples in named_graphs:
-        graph_name = ox.NamedNode(name)
-        quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph_name) for t in triples)
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-
-
 def ntriples_bytes(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
