@@ -101,16 +101,19 @@ def stage_run(inputs: list[str]) -> dict:
     results = timed("validate", validate_all)
 
     def serialize():
-        named = sorted([(str(graph_iri(r.article.key)), rdfio.ntriples_bytes(t)) for r, t in graphs] + [(str(REGISTRY_GRAPH), rdfio.ntriples_bytes(registry))])
-        local, shared = [], dict.fromkeys(registry)
-        for _, triples in sorted(graphs, key=lambda rt: rt[0].article.key):
+        named, turtle_blocks, shared = [], [], dict.fromkeys(registry)
+        for record, triples in sorted(graphs, key=lambda rt: rt[0].article.key):
+            name = str(graph_iri(record.article.key))
             own, about_shared, _ = split_by_owner(owner_runs(triples))
-            local.append(rdfio.ntriples_bytes(own))
+            named.append((name, rdfio.ntriples_bytes(triples), rdfio.trig_block(name, triples)))
+            turtle_blocks.append(rdfio.turtle_block(own))
             shared.update(dict.fromkeys(about_shared))
+        named.append((str(REGISTRY_GRAPH), rdfio.ntriples_bytes(registry), rdfio.trig_block(str(REGISTRY_GRAPH), registry)))
+        named.sort()
         trig, turtle = io.BytesIO(), io.BytesIO()
-        rdfio.trig_writer(named)(trig)
-        rdfio.union_turtle_writer(local, shared)(turtle)
-        return named, turtle.getvalue()
+        rdfio.blocks_writer(ox.RdfFormat.TRIG, [block for *_, block in named])(trig)
+        rdfio.blocks_writer(ox.RdfFormat.TURTLE, [*turtle_blocks, rdfio.turtle_block(rdfio.sorted_triples(shared))])(turtle)
+        return [(name, data) for name, data, _ in named], turtle.getvalue()
 
     named, turtle = timed("serialize", serialize)
     payloads = with_ontology([payload_of(name, data, hashlib.sha256(data).hexdigest(), data.count(b"\n")) for name, data in named], vocabulary.ontology)

@@ -163,7 +163,7 @@ def _run_with(config: RunConfig, pack: DataPack, vocabulary: Vocabulary, engine:
     registry = rdfio.sorted_triples(registry_triples(_used_entities(merged), result.entities.entities, vocabulary.ontology, result.links))
     graphs.shared.update(dict.fromkeys(map(rdfio.as_statement, registry)))
     result.report = report_of([*graphs.results, *_shared_results(graphs, vocabulary, engine)], vocabulary.shapes)
-    triples_of = {name: count for name, _, _, count in graphs.entries}
+    triples_of = {name: count for name, _, _, count, _ in graphs.entries}
     result.articles = [_summary(h, triples_of[str(graph_iri(h.article.key))]) for h in held]
     result.triples = graphs.local_triples + len(graphs.shared)
     result.named_graphs = len(graphs.entries) + 1
@@ -250,19 +250,22 @@ class Held:
 
 @dataclass(frozen=True)
 class ArticleGraph:
-    """One article's named graph, made and checked in a worker: its sorted N-Triples and their
-    hash, the byte ranges in them of the triples only it can hold (its own nodes) and of those
-    about nodes several graphs may describe (meetings, claims, times, entities), the classes of
-    its own nodes those point to (N-Triples), and the validation results of its own nodes. The
-    shared part is validated once all articles are in. Bytes and ranges, not triple objects,
-    cross the process boundary: they pickle as fast as a copy."""
+    """One article's named graph, made and checked in a worker: its sorted N-Triples (for the
+    store) and their hash, the byte ranges in them of the triples about nodes several graphs may
+    describe (meetings, claims, times, entities), the graph as it stands in graph.trig and its own
+    nodes' triples as they stand in graph.ttl (blocks without prefix lines), the classes of its
+    own nodes the shared triples point to (N-Triples), and the validation results of its own
+    nodes. The shared part is validated once all articles are in. Bytes and ranges, not triple
+    objects, cross the process boundary: they pickle as fast as a copy, and the main process only
+    has to write them out."""
 
     key: str
     ntriples: bytes
     digest: str
     triples: int
-    own: tuple[tuple[int, int], ...]
     shared: tuple[tuple[int, int], ...]
+    trig: bytes
+    turtle: bytes
     context: bytes
     results: tuple[Result, ...]
 
@@ -274,24 +277,27 @@ def _graph_task(task: tuple[Held, ArticleRecords, dict[str, Entity]]) -> Article
     triples = rdfio.sorted_triples(article_triples(record, entities))
     results = engine.validate(engine.data([*triples, *entity_types(entities.values())]), is_article_local)
     runs = owner_runs(triples)
-    data, own, shared = _encoded_runs(runs)
-    return ArticleGraph(record.article.key, data, _digest(data), len(triples), own, shared,
-                        rdfio.ntriples_bytes(split_by_owner(runs)[2]), tuple(results))
+    data, shared = _encoded_runs(runs)
+    own, _, context = split_by_owner(runs)
+    return ArticleGraph(record.article.key, data, _digest(data), len(triples), shared,
+                        rdfio.trig_block(str(graph_iri(record.article.key)), triples), rdfio.turtle_block(own),
+                        rdfio.ntriples_bytes(context), tuple(results))
 
 
-def _encoded_runs(runs: list[tuple[bool, list[ox.Triple]]]) -> tuple[bytes, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+def _encoded_runs(runs: list[tuple[bool, list[ox.Triple]]]) -> tuple[bytes, tuple[tuple[int, int], ...]]:
     """A graph's runs (`owner_runs`) as one N-Triples document, and the byte ranges in it of the
-    own and of the shared runs. N-Triples holds one statement a line, so the runs serialized apart
-    join to exactly the graph's bytes."""
+    shared runs. N-Triples holds one statement a line, so the runs serialized apart join to
+    exactly the graph's bytes."""
     parts: list[bytes] = []
-    ranges: dict[bool, list[tuple[int, int]]] = {True: [], False: []}
+    shared: list[tuple[int, int]] = []
     offset = 0
     for own, run in runs:
         part = rdfio.ntriples_bytes(run)
-        ranges[own].append((offset, offset + len(part)))
+        if not own:
+            shared.append((offset, offset + len(part)))
         parts.append(part)
         offset += len(part)
-    return b"".join(parts), tuple(ranges[True]), tuple(ranges[False])
+    return b"".join(parts), tuple(shared)
 
 
 def _encoded(triples: list[ox.Triple]) -> tuple[bytes, str]:
@@ -310,8 +316,8 @@ def _digest(ntriples: bytes) -> str:
 
 @dataclass
 class _Graphs:
-    entries: list[tuple[str, rdfio.Chunk, str, int]] = field(default_factory=list)  # name, N-Triples, hash, triples
-    local: list[rdfio.Chunk] = field(default_factory=list)  # N-Triples only one graph can hold, graph by graph
+    entries: list[tuple[str, rdfio.Chunk, str, int, rdfio.Chunk]] = field(default_factory=list)  # name, N-Triples, hash, triples, TriG block
+    local: list[rdfio.Chunk] = field(default_factory=list)  # Turtle blocks of what only one graph can hold, graph by graph
     results: list[Result] = field(default_factory=list)
     shared: dict[ox.Quad, None] = field(default_factory=dict)  # statements several graphs may hold (and the registry's)
     context: dict[ox.Quad, None] = field(default_factory=dict)
@@ -327,8 +333,8 @@ def _article_graphs(merged: list[tuple[Held, ArticleRecords]], known: dict[str, 
     with progress.stage("graphs", len(ordered)) as bar:
         for made in workers.map(_graph_task, tasks):
             chunk = spill.append(made.ntriples)
-            graphs.entries.append((str(graph_iri(made.key)), chunk, made.digest, made.triples))
-            graphs.local.extend(chunk.part(start, end) for start, end in made.own)
+            graphs.entries.append((str(graph_iri(made.key)), chunk, made.digest, made.triples, spill.append(made.trig)))
+            graphs.local.append(spill.append(made.turtle))
             graphs.shared.update(dict.fromkeys(chain.from_iterable(rdfio.statements(made.ntriples[start:end]) for start, end in made.shared)))
             graphs.context.update(dict.fromkeys(rdfio.statements(made.context)))
             graphs.results.extend(made.results)
@@ -362,14 +368,15 @@ def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple]
         rdfio.write_atomic(out / VALIDATION_TTL, report)
         result.written.append(out / VALIDATION_TTL)
         return []
-    named = [*graphs.entries, (str(REGISTRY_GRAPH), *_encoded(registry), len(registry))]
+    named = [*graphs.entries, (str(REGISTRY_GRAPH), *_encoded(registry), len(registry), rdfio.trig_block(str(REGISTRY_GRAPH), registry))]
     named.sort(key=lambda entry: entry[0])
-    payloads = with_ontology([payload_of(name, data, digest, count) for name, data, digest, count in named], vocabulary.ontology)
+    payloads = with_ontology([payload_of(name, data, digest, count) for name, data, digest, count, _ in named], vocabulary.ontology)
     digests: dict[Path, str] = {}
+    shared = rdfio.turtle_block(rdfio.sorted_triples(graphs.shared))  # each once, in the fixed order: a shared node's statements stand together
     files = {
         out / VALIDATION_TTL: report,
-        out / GRAPH_TRIG: rdfio.trig_writer((name, data) for name, data, _, _ in named),
-        out / GRAPH_TTL: rdfio.union_turtle_writer(graphs.local, graphs.shared),
+        out / GRAPH_TRIG: rdfio.blocks_writer(ox.RdfFormat.TRIG, [trig for *_, trig in named]),
+        out / GRAPH_TTL: rdfio.blocks_writer(ox.RdfFormat.TURTLE, [*graphs.local, shared]),
         out / LINKS_CSV: write_links_csv(result.links.values(), result.entities, pack.linking),
     }
     files[out / MANIFEST_JSON] = lambda stream: stream.write(

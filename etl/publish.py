@@ -56,7 +56,7 @@ class Payload:
 
     def body(self, prefix: str) -> bytes:
         """The graph's triples and the one that states their hash."""
-        return rdfio.ntriples_of(self.data) + rdfio.ntriples_bytes([self.stamp(prefix).triple])
+        return rdfio.bytes_of(self.data) + rdfio.ntriples_bytes([self.stamp(prefix).triple])
 
 
 @dataclass

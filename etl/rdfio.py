@@ -16,7 +16,6 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -276,14 +275,15 @@ class Chunk:
         return Chunk(self.spill, self.offset + start, end - start)
 
 
-def ntriples_of(data: bytes | Chunk) -> bytes:
+def bytes_of(data: bytes | Chunk) -> bytes:
+    """Bytes kept in memory or waiting in the spill."""
     return data if isinstance(data, bytes) else data.read()
 
 
 def as_nquads(name: str, data: bytes | Chunk) -> bytes:
     """A named graph's N-Triples as N-Quads in that graph. A raw line feed only ends a line in
     N-Triples (inside a literal it is escaped), so every statement ends in exactly " .\n"."""
-    return ntriples_of(data).replace(b" .\n", b" " + str(ox.NamedNode(name)).encode("utf-8") + b" .\n")
+    return bytes_of(data).replace(b" .\n", b" " + str(ox.NamedNode(name)).encode("utf-8") + b" .\n")
 
 
 class NQuadsStream(io.RawIOBase):
@@ -309,25 +309,49 @@ class NQuadsStream(io.RawIOBase):
         return size
 
 
-def trig_writer(graphs: Iterable[tuple[str, bytes | Chunk]]) -> Callable[[BinaryIO], None]:
-    """Writes the named graphs (name, N-Triples) as one TriG document, a graph at a time. The
-    parsers' quads go straight into the serializer: no Python code runs per statement."""
+def trig_block(name: str, triples: list[ox.Triple]) -> bytes:
+    """One named graph exactly as a TriG document with PREFIXES holds it, without the prefix
+    lines: a graph's block can be made where its triples are (a worker process), and the blocks
+    of sorted graphs join under `prefix_lines` to the same bytes as the whole dataset serialized."""
+    graph = ox.NamedNode(name)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+    return _without_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+
+
+def turtle_block(triples: Iterable[ox.Triple | ox.Quad]) -> bytes:
+    """Triples as a Turtle document with PREFIXES holds them, without the prefix lines. Blocks
+    whose subjects differ join to the bytes of one document (a subject's statements end with
+    its block)."""
+    return _without_prefix_lines(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+
+
+def prefix_lines(fmt: ox.RdfFormat) -> bytes:
+    """The @prefix lines pyoxigraph opens a Turtle or TriG document with PREFIXES."""
+    node = ox.NamedNode("urn:newskg:prefixes")
+    statement = ox.Quad(node, node, node, node) if fmt == ox.RdfFormat.TRIG else ox.Triple(node, node, node)
+    document = ox.serialize([statement], format=fmt, prefixes=PREFIXES)
+    return document[: len(document) - len(_without_prefix_lines(document))]
+
+
+def _without_prefix_lines(document: bytes) -> bytes:
+    end = 0
+    while document.startswith(b"@prefix ", end):
+        end = document.index(b"\n", end) + 1
+    return document[end:]
+
+
+def blocks_writer(fmt: ox.RdfFormat, blocks: Iterable[bytes | Chunk]) -> Callable[[BinaryIO], None]:
+    """Writes blocks (`trig_block`, `turtle_block`) as one document: the prefix lines, then each
+    block in turn, a block at a time. An empty document stays empty, as pyoxigraph writes it."""
 
     def write(stream: BinaryIO) -> None:
-        quads = chain.from_iterable(ox.parse(as_nquads(name, data), format=ox.RdfFormat.N_QUADS) for name, data in graphs)
-        ox.serialize(quads, stream, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-
-    return write
-
-
-def union_turtle_writer(local_parts: Iterable[bytes | Chunk], shared: Iterable[ox.Triple]) -> Callable[[BinaryIO], None]:
-    """Writes the union of graphs as one Turtle document: the triples only one graph can hold
-    (N-Triples, graph by graph, written as they are), then those several graphs may hold, each
-    once, in the fixed order (so each shared node's statements stand together)."""
-
-    def write(stream: BinaryIO) -> None:
-        local = chain.from_iterable(ox.parse(ntriples_of(data), format=ox.RdfFormat.N_TRIPLES) for data in local_parts)
-        ox.serialize(chain(local, sorted_triples(shared)), stream, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        opened = False
+        for block in blocks:
+            data = bytes_of(block)
+            if data and not opened:
+                stream.write(prefix_lines(fmt))
+                opened = True
+            stream.write(data)
 
     return write
 

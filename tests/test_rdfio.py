@@ -1,3 +1,4 @@
+import io
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from rdflib.namespace import RDFS, XSD
 
 from etl import rdfio
 from etl.errors import GraphInputError
+from etl.vocab import PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +62,35 @@ def test_bytes_do_not_depend_on_the_process(sample_output):
         outputs.add(result.stdout)
     assert len(outputs) == 1
     assert isomorphic(Graph().parse(data=outputs.pop(), format="turtle"), Graph().parse(out / "graph.ttl"))
+
+
+def test_graph_blocks_join_to_the_bytes_of_the_whole_document(sample_output):
+    """graph.trig and graph.ttl are written from blocks made graph by graph (in the workers):
+    joined under the prefix lines they must be exactly what pyoxigraph writes for everything at once."""
+    out, _ = sample_output
+    quads = list(ox.parse(path=str(out / "graph.trig"), format=ox.RdfFormat.TRIG))
+    names = sorted({q.graph_name.value for q in quads})
+    assert len(names) >= 3
+    by_graph = {name: [q.triple for q in quads if q.graph_name.value == name] for name in names}
+    trig = io.BytesIO()
+    rdfio.blocks_writer(ox.RdfFormat.TRIG, [rdfio.trig_block(name, by_graph[name]) for name in names])(trig)
+    whole = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    assert trig.getvalue() == whole == (out / "graph.trig").read_bytes()
+    assert trig.getvalue().count(b"@prefix ") == len(PREFIXES), "the prefix lines once, at the top"
+
+    triples = rdfio.sorted_triples(dict.fromkeys(q.triple for q in quads))
+    subjects = sorted({str(t.subject) for t in triples})
+    cut = str(subjects[len(subjects) // 2])
+    first, second = [t for t in triples if str(t.subject) < cut], [t for t in triples if str(t.subject) >= cut]
+    turtle = io.BytesIO()
+    rdfio.blocks_writer(ox.RdfFormat.TURTLE, [rdfio.turtle_block(first), b"", rdfio.turtle_block(second)])(turtle)
+    assert turtle.getvalue() == ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+def test_a_document_of_empty_blocks_is_empty():
+    written = io.BytesIO()
+    rdfio.blocks_writer(ox.RdfFormat.TRIG, [b"", rdfio.turtle_block([])])(written)
+    assert written.getvalue() == b"" == ox.serialize([], format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
 
 
 def test_blank_nodes_get_canonical_labels():
