@@ -104,11 +104,12 @@ def stage_run(inputs: list[str]) -> dict:
         named, turtle_blocks, shared = [], [], dict.fromkeys(registry)
         for record, triples in sorted(graphs, key=lambda rt: rt[0].article.key):
             name = str(graph_iri(record.article.key))
-            own, about_shared, _ = split_by_owner(owner_runs(triples))
-            named.append((name, rdfio.ntriples_bytes(triples), rdfio.trig_block(name, triples)))
-            turtle_blocks.append(rdfio.turtle_block(own))
-            shared.update(dict.fromkeys(about_shared))
-        named.append((str(REGISTRY_GRAPH), rdfio.ntriples_bytes(registry), rdfio.trig_block(str(REGISTRY_GRAPH), registry)))
+            runs = owner_runs(triples)
+            blocks = [(own, rdfio.turtle_block(run)) for own, run in runs]
+            named.append((name, rdfio.ntriples_bytes(triples), rdfio.trig_block(name, b"".join(block for _, block in blocks))))
+            turtle_blocks += [block for own, block in blocks if own]
+            shared.update(dict.fromkeys(t for own, run in runs if not own for t in run))
+        named.append((str(REGISTRY_GRAPH), rdfio.ntriples_bytes(registry), rdfio.trig_block(str(REGISTRY_GRAPH), rdfio.turtle_block(registry))))
         named.sort()
         trig, turtle = io.BytesIO(), io.BytesIO()
         rdfio.blocks_writer(ox.RdfFormat.TRIG, [block for *_, block in named])(trig)

@@ -277,10 +277,12 @@ def _graph_task(task: tuple[Held, ArticleRecords, dict[str, Entity]]) -> Article
     triples = rdfio.sorted_triples(article_triples(record, entities))
     results = engine.validate(engine.data([*triples, *entity_types(entities.values())]), is_article_local)
     runs = owner_runs(triples)
-    data, shared = _encoded_runs(runs)
-    own, _, context = split_by_owner(runs)
-    return ArticleGraph(record.article.key, data, _digest(data), len(triples), shared,
-                        rdfio.trig_block(str(graph_iri(record.article.key)), triples), rdfio.turtle_block(own),
+    ntriples, shared = _encoded_runs(runs)
+    turtle = [rdfio.turtle_block(run) for _, run in runs]  # a subject's statements are in one run, so the runs' blocks join
+    own = b"".join(block for (is_own, _), block in zip(runs, turtle, strict=True) if is_own)
+    context = split_by_owner(runs)[2]
+    return ArticleGraph(record.article.key, ntriples, _digest(ntriples), len(triples), shared,
+                        rdfio.trig_block(str(graph_iri(record.article.key)), b"".join(turtle)), own,
                         rdfio.ntriples_bytes(context), tuple(results))
 
 
@@ -368,7 +370,7 @@ def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple]
         rdfio.write_atomic(out / VALIDATION_TTL, report)
         result.written.append(out / VALIDATION_TTL)
         return []
-    named = [*graphs.entries, (str(REGISTRY_GRAPH), *_encoded(registry), len(registry), rdfio.trig_block(str(REGISTRY_GRAPH), registry))]
+    named = [*graphs.entries, (str(REGISTRY_GRAPH), *_encoded(registry), len(registry), rdfio.trig_block(str(REGISTRY_GRAPH), rdfio.turtle_block(registry)))]
     named.sort(key=lambda entry: entry[0])
     payloads = with_ontology([payload_of(name, data, digest, count) for name, data, digest, count, _ in named], vocabulary.ontology)
     digests: dict[Path, str] = {}

@@ -309,13 +309,19 @@ class NQuadsStream(io.RawIOBase):
         return size
 
 
-def trig_block(name: str, triples: list[ox.Triple]) -> bytes:
-    """One named graph exactly as a TriG document with PREFIXES holds it, without the prefix
-    lines: a graph's block can be made where its triples are (a worker process), and the blocks
-    of sorted graphs join under `prefix_lines` to the same bytes as the whole dataset serialized."""
+def trig_block(name: str, turtle: bytes) -> bytes:
+    """A named graph exactly as a TriG document with PREFIXES holds it, without the prefix lines,
+    made from the graph's `turtle_block`: inside `graph:name { … }` TriG writes the statements as
+    Turtle does, each line indented by a tab (a line feed inside a literal is escaped). The blocks
+    of sorted graphs join under `prefix_lines` to the bytes of the whole dataset serialized, and a
+    block can be made where its triples are (a worker process) without a Python object per quad."""
+    if not turtle:
+        return b""
     graph = ox.NamedNode(name)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-    return _without_prefix_lines(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+    opening = _without_prefix_lines(ox.serialize([ox.Quad(graph, graph, graph, graph)], format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+    lines = turtle.split(b"\n")
+    assert not lines[-1], "a Turtle block ends with a line feed"
+    return opening[: opening.index(b"\n") + 1] + b"".join(b"\t" + line + b"\n" for line in lines[:-1]) + b"}\n"
 
 
 def turtle_block(triples: Iterable[ox.Triple | ox.Quad]) -> bytes:

@@ -73,7 +73,7 @@ def test_graph_blocks_join_to_the_bytes_of_the_whole_document(sample_output):
     assert len(names) >= 3
     by_graph = {name: [q.triple for q in quads if q.graph_name.value == name] for name in names}
     trig = io.BytesIO()
-    rdfio.blocks_writer(ox.RdfFormat.TRIG, [rdfio.trig_block(name, by_graph[name]) for name in names])(trig)
+    rdfio.blocks_writer(ox.RdfFormat.TRIG, [rdfio.trig_block(name, rdfio.turtle_block(by_graph[name])) for name in names])(trig)
     whole = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     assert trig.getvalue() == whole == (out / "graph.trig").read_bytes()
     assert trig.getvalue().count(b"@prefix ") == len(PREFIXES), "the prefix lines once, at the top"
@@ -85,6 +85,15 @@ def test_graph_blocks_join_to_the_bytes_of_the_whole_document(sample_output):
     turtle = io.BytesIO()
     rdfio.blocks_writer(ox.RdfFormat.TURTLE, [rdfio.turtle_block(first), b"", rdfio.turtle_block(second)])(turtle)
     assert turtle.getvalue() == ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+
+
+def test_a_graph_block_keeps_hostile_literals_on_their_lines():
+    triples = rdfio.sorted_triples(_hostile_graph())
+    name = "https://w3id.org/newskg/id/graph/hostile"
+    block = rdfio.trig_block(name, rdfio.turtle_block(triples))
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name)) for t in triples]
+    assert rdfio.prefix_lines(ox.RdfFormat.TRIG) + block == ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    assert set(ox.parse(rdfio.prefix_lines(ox.RdfFormat.TRIG) + block, format=ox.RdfFormat.TRIG)) == set(quads)
 
 
 def test_a_document_of_empty_blocks_is_empty():
