@@ -296,6 +296,7 @@ class RoleRules:
         object.__setattr__(self, "_by_word", by_word)
         object.__setattr__(self, "_endings", frozenset(noun.lower() for noun in self.role_nouns))
         object.__setattr__(self, "_ending_lengths", tuple(sorted({len(noun) for noun in self.role_nouns})))
+        object.__setattr__(self, "_compounds", {})
 
     def titles_named(self, word: str) -> list[TitleRule]:
         return self._by_word.get(word, [])
@@ -307,8 +308,13 @@ class RoleRules:
             return False
         if word in self.role_nouns:
             return True
-        lowered = word.lower()
-        return any(len(lowered) > length + 2 and lowered[-length:] in self._endings for length in self._ending_lengths)
+        known = self._compounds.get(word)
+        if known is None:
+            lowered = word.lower()
+            known = any(len(lowered) > length + 2 and lowered[-length:] in self._endings for length in self._ending_lengths)
+            if len(self._compounds) < 1 << 16:  # the words of a corpus repeat; the cache stays bounded
+                self._compounds[word] = known
+        return known
 
 
 def inflections(word: str) -> set[str]:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from etl.datapack import Registry, TextRules
 from etl.extract.text import Sentence, by_sentence, tokenize
@@ -280,6 +280,7 @@ def _match_at(words: list[str], i: int, index: AliasIndex):
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every token, several times: a text's words repeat
 def _base(word: str) -> str:
     """The word without a genitive ending ("Putins" -> "Putin"), or the word itself."""
     for ending in _GENITIVE_ENDINGS:
