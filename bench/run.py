@@ -42,7 +42,7 @@ from etl.datapack import known_entities, load_datapack  # noqa: E402
 from etl.extract import extract  # noqa: E402
 from etl.mapping import (  # noqa: E402
     REGISTRY_GRAPH,
-    article_triples,
+    article_statements,
     entity_types,
     graph_iri,
     is_article_local,
@@ -82,7 +82,8 @@ def stage_run(inputs: list[str]) -> dict:
     known = known_entities(pack.registry, merged).entities
 
     def map_all():
-        graphs = [(r, rdfio.sorted_triples(article_triples(r, known))) for r in merged]
+        indexed = [(r, rdfio.sorted_index(article_statements(r, known).index)) for r in merged]
+        graphs = [(r, index, rdfio.index_triples(index)) for r, index in indexed]
         used = set().union(*(r.entity_keys() for r in merged))
         return graphs, rdfio.sorted_triples(registry_triples(used, known, vocabulary.ontology, {}))
 
@@ -91,8 +92,8 @@ def stage_run(inputs: list[str]) -> dict:
     def validate_all():
         results, shared = [], {}
         types = entity_types(known.values())
-        for _, triples in graphs:
-            results += engine.validate(engine.data([*triples, *types]), is_article_local)
+        for _, index, triples in graphs:
+            results += engine.validate(engine.data(types, index), is_article_local)
             _, about_shared, context = split_by_owner(owner_runs(triples))
             shared.update(dict.fromkeys([*about_shared, *context]))
         results += engine.validate(engine.data([*shared, *registry, *rdfio.ox_triples(vocabulary.ontology)]), lambda n: not is_article_local(n))
@@ -102,7 +103,7 @@ def stage_run(inputs: list[str]) -> dict:
 
     def serialize():
         named, turtle_blocks, shared = [], [], dict.fromkeys(registry)
-        for record, triples in sorted(graphs, key=lambda rt: rt[0].article.key):
+        for record, _, triples in sorted(graphs, key=lambda graph: graph[0].article.key):
             name = str(graph_iri(record.article.key))
             runs = owner_runs(triples)
             blocks = [(own, rdfio.turtle_block(run)) for own, run in runs]
@@ -120,7 +121,7 @@ def stage_run(inputs: list[str]) -> dict:
     payloads = with_ontology([payload_of(name, data, hashlib.sha256(data).hexdigest(), data.count(b"\n")) for name, data in named], vocabulary.ontology)
     with tempfile.TemporaryDirectory() as folder:
         timed("load", lambda: sync_embedded(Path(folder) / "store", payloads))
-    triples = sum(len(t) for _, t in graphs) + len(registry)
+    triples = sum(len(t) for *_, t in graphs) + len(registry)
     return {"times": times, "articles": len(articles), "triples": triples, "results": len(results), "turtle": turtle, "peak": peak_mib()}
 
 

@@ -167,11 +167,31 @@ def map_records(
 _VOCABULARY_NODES: dict = {}
 
 
-def _n(term: URIRef) -> ox.NamedNode:
+class _Terms:
+    """A vocabulary namespace's terms as pyoxigraph IRIs, each made on first use and then a plain
+    attribute (rdflib's closed namespaces check every attribute lookup, a microsecond each, and
+    graphs are made of hundreds of thousands). A term the namespace does not declare fails as
+    it would there."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("_"):  # copy and pickle protocols ask for dunders; no vocabulary term starts so
+            raise AttributeError(name)
+        node = ox.NamedNode(str(getattr(self._namespace, name)))
+        setattr(self, name, node)
+        return node
+
+
+_NKG, _OA, _RDF, _RDFS, _SDO, _PROV, _OWL, _XSD, _TIME = (_Terms(ns) for ns in (NKG, OA, RDF, RDFS, SDO, PROV, OWL, XSD, TIME))
+
+
+def _n(term: URIRef | ox.NamedNode) -> ox.NamedNode:
     """A vocabulary term as a pyoxigraph IRI (made once: the vocabulary is closed, so this stays small)."""
     node = _VOCABULARY_NODES.get(term)
     if node is None:
-        node = _VOCABULARY_NODES[term] = ox.NamedNode(str(term))
+        node = _VOCABULARY_NODES[term] = term if isinstance(term, ox.NamedNode) else ox.NamedNode(str(term))
     return node
 
 
@@ -184,82 +204,103 @@ def _text(value: str) -> ox.Literal:
     return ox.Literal(value)
 
 
-def _typed(value: object, datatype: URIRef) -> ox.Literal:
+def _typed(value: object, datatype: URIRef | ox.NamedNode) -> ox.Literal:
     return ox.Literal(str(value), datatype=_n(datatype))
 
 
-class _Triples:
-    """The triples of one graph as they are made; each once, in the order first made."""
+class Statements:
+    """One graph's statements as they are made, each once: the values of each subject's
+    predicates, subject by subject in the order first made. Indexed so, they sort in a few small
+    sorts and are what the SHACL engine indexes anyway (`shacl.Data`)."""
 
-    __slots__ = ("seen",)
+    __slots__ = ("index",)
 
     def __init__(self) -> None:
-        self.seen: dict = {}
+        self.index: dict = {}
 
-    def add(self, subject, predicate: URIRef, value) -> None:
-        self.seen[ox.Triple(subject, _n(predicate), value)] = None
+    @classmethod
+    def of(cls, triples: Iterable[ox.Triple]) -> Statements:
+        made = cls()
+        for triple in triples:
+            made.add(triple.subject, triple.predicate, triple.object)
+        return made
 
-    def list(self) -> Triples:
-        return list(self.seen)
+    def add(self, subject, predicate: ox.NamedNode, value) -> None:
+        by_predicate = self.index.get(subject)
+        if by_predicate is None:
+            by_predicate = self.index[subject] = {}
+        values = by_predicate.get(predicate)
+        if values is None:
+            by_predicate[predicate] = {value: None}
+        else:
+            values[value] = None
+
+    def triples(self) -> Triples:
+        return [ox.Triple(s, p, o) for s, by_predicate in self.index.items() for p, values in by_predicate.items() for o in values]
 
 
 def article_triples(record: ArticleRecords, known: dict[str, Entity]) -> Triples:
     """The triples of one article's named graph."""
-    graph = _Triples()
+    return article_statements(record, known).triples()
+
+
+def article_statements(record: ArticleRecords, known: dict[str, Entity]) -> Statements:
+    """The statements of one article's named graph."""
+    graph = Statements()
     article = record.article
     node = _node(article_iri(article.key))
     add = graph.add
-    add(node, RDF.type, _n(NKG.Article))
-    add(node, NKG.sourceName, _text(article.source))
+    add(node, _RDF.type, _NKG.Article)
+    add(node, _NKG.sourceName, _text(article.source))
     for copy in record.copies:
-        add(node, NKG.alsoReadFrom, _text(copy))
-    add(node, NKG.sourceFormat, _text(article.fmt.value))
-    add(node, NKG.contentHash, _text(article.key))
-    add(node, NKG.textLength, _typed(len(article.original), XSD.integer))
+        add(node, _NKG.alsoReadFrom, _text(copy))
+    add(node, _NKG.sourceFormat, _text(article.fmt.value))
+    add(node, _NKG.contentHash, _text(article.key))
+    add(node, _NKG.textLength, _typed(len(article.original), _XSD.integer))
     if article.headline:
-        add(node, SDO.headline, _text(article.headline))
+        add(node, _SDO.headline, _text(article.headline))
     if article.url:
-        add(node, SDO.url, _typed(article.url, XSD.anyURI))
+        add(node, _SDO.url, _typed(article.url, _XSD.anyURI))
     if record.published:
-        add(node, SDO.datePublished, _date_literal(record.published))
-        add(node, NKG.publicationTime, _time(graph, record.published))
+        add(node, _SDO.datePublished, _date_literal(record.published))
+        add(node, _NKG.publicationTime, _time(graph, record.published))
     _add_mentions(graph, record, node)
     for meeting in record.meetings:
         _add_meeting(graph, meeting, article, node, known)
     for claim in record.claims:
         _add_claim(graph, claim, article, node, known)
-    return graph.list()
+    return graph
 
 
 def _date_literal(date: DateValue) -> ox.Literal:
     return _typed(date.iso, _XSD_OF[date.precision])
 
 
-def _time(graph: _Triples, date: DateValue) -> ox.NamedNode:
+def _time(graph: Statements, date: DateValue) -> ox.NamedNode:
     node = _node(time_iri(date))
-    graph.add(node, RDF.type, _n(TIME.Instant))
-    graph.add(node, _TIME_PROPERTY[date.precision], _date_literal(date))
-    graph.add(node, NKG.precision, _n(_UNIT[date.precision]))
+    graph.add(node, _RDF.type, _TIME.Instant)
+    graph.add(node, _n(_TIME_PROPERTY[date.precision]), _date_literal(date))
+    graph.add(node, _NKG.precision, _n(_UNIT[date.precision]))
     return node
 
 
-def _evidence(graph: _Triples, article: Article, evidence: Evidence, article_node: ox.NamedNode) -> ox.NamedNode:
+def _evidence(graph: Statements, article: Article, evidence: Evidence, article_node: ox.NamedNode) -> ox.NamedNode:
     node = _node(evidence_iri(article, evidence))
     position, quote = ox.NamedNode(f"{node.value}-position"), ox.NamedNode(f"{node.value}-quote")
     add = graph.add
-    add(node, RDF.type, _n(NKG.Evidence))
-    add(node, OA.hasSource, article_node)
-    add(node, OA.hasSelector, position)
-    add(node, OA.hasSelector, quote)
-    add(position, RDF.type, _n(OA.TextPositionSelector))
-    add(position, OA.start, _typed(evidence.start, XSD.nonNegativeInteger))
-    add(position, OA.end, _typed(evidence.end, XSD.nonNegativeInteger))
-    add(quote, RDF.type, _n(OA.TextQuoteSelector))
-    add(quote, OA.exact, _text(evidence.quote))
+    add(node, _RDF.type, _NKG.Evidence)
+    add(node, _OA.hasSource, article_node)
+    add(node, _OA.hasSelector, position)
+    add(node, _OA.hasSelector, quote)
+    add(position, _RDF.type, _OA.TextPositionSelector)
+    add(position, _OA.start, _typed(evidence.start, _XSD.nonNegativeInteger))
+    add(position, _OA.end, _typed(evidence.end, _XSD.nonNegativeInteger))
+    add(quote, _RDF.type, _OA.TextQuoteSelector)
+    add(quote, _OA.exact, _text(evidence.quote))
     if evidence.prefix:
-        add(quote, OA.prefix, _text(evidence.prefix))
+        add(quote, _OA.prefix, _text(evidence.prefix))
     if evidence.suffix:
-        add(quote, OA.suffix, _text(evidence.suffix))
+        add(quote, _OA.suffix, _text(evidence.suffix))
     return node
 
 
@@ -267,76 +308,76 @@ def _entity(key: str) -> ox.NamedNode:
     return _node(entity_iri(key))
 
 
-def _add_mentions(graph: _Triples, record: ArticleRecords, article_node: ox.NamedNode) -> None:
+def _add_mentions(graph: Statements, record: ArticleRecords, article_node: ox.NamedNode) -> None:
     by_entity: dict[str, list[Mention]] = {}
     for mention in record.mentions:
         by_entity.setdefault(mention.entity, []).append(mention)
     add = graph.add
     for entity, mentions in by_entity.items():
         node = _node(mention_iri(record.article, entity))
-        add(article_node, SDO.mentions, _entity(entity))
-        add(article_node, NKG.hasMention, node)
-        add(node, RDF.type, _n(NKG.Mention))
-        add(node, NKG.mentionOf, _entity(entity))
+        add(article_node, _SDO.mentions, _entity(entity))
+        add(article_node, _NKG.hasMention, node)
+        add(node, _RDF.type, _NKG.Mention)
+        add(node, _NKG.mentionOf, _entity(entity))
         for form in sorted({m.form.value for m in mentions}):
-            add(node, NKG.mentionForm, _text(form))
+            add(node, _NKG.mentionForm, _text(form))
         for mention in mentions:
-            add(node, NKG.hasEvidence, _evidence(graph, record.article, mention.evidence, article_node))
+            add(node, _NKG.hasEvidence, _evidence(graph, record.article, mention.evidence, article_node))
 
 
-def _add_meeting(graph: _Triples, meeting: Meeting, article: Article, article_node: ox.NamedNode, known: dict[str, Entity]) -> None:
+def _add_meeting(graph: Statements, meeting: Meeting, article: Article, article_node: ox.NamedNode, known: dict[str, Entity]) -> None:
     node = _node(meeting_iri(meeting))
     add = graph.add
-    add(node, RDF.type, _n(NKG.Meeting))
+    add(node, _RDF.type, _NKG.Meeting)
     for participant in meeting.participants:
-        add(node, NKG.participant, _entity(participant))
+        add(node, _NKG.participant, _entity(participant))
     if meeting.place:
-        add(node, NKG.place, _entity(meeting.place))
-    add(node, NKG.hasTime, _time(graph, meeting.date))
-    add(node, NKG.meetingStatus, _n(STATUS[meeting.status.value]))
-    add(node, PROV.wasDerivedFrom, article_node)
+        add(node, _NKG.place, _entity(meeting.place))
+    add(node, _NKG.hasTime, _time(graph, meeting.date))
+    add(node, _NKG.meetingStatus, _n(STATUS[meeting.status.value]))
+    add(node, _PROV.wasDerivedFrom, article_node)
     names_en = ", ".join(known[p].name for p in meeting.participants)
     names_de = ", ".join(known[p].label_de for p in meeting.participants)
-    add(node, RDFS.label, ox.Literal(f"Meeting of {names_en} ({meeting.date.iso}, {meeting.status.value})", language="en"))
-    add(node, RDFS.label, ox.Literal(f"Treffen von {names_de} ({meeting.date.iso})", language="de"))
+    add(node, _RDFS.label, ox.Literal(f"Meeting of {names_en} ({meeting.date.iso}, {meeting.status.value})", language="en"))
+    add(node, _RDFS.label, ox.Literal(f"Treffen von {names_de} ({meeting.date.iso})", language="de"))
     for evidence in meeting.evidence:
-        add(node, NKG.hasEvidence, _evidence(graph, article, evidence, article_node))
+        add(node, _NKG.hasEvidence, _evidence(graph, article, evidence, article_node))
 
 
 _SPEAKER_NAMES = {Attribution.AUTHOR: ("the article", "der Artikel"), Attribution.UNNAMED: ("unnamed sources", "ungenannte Quellen")}
 _STANCE_DE = {Stance.ASSERTS: "behauptet", Stance.DENIES: "bestreitet", Stance.SPECULATES: "vermutet"}
 
 
-def _add_claim(graph: _Triples, claim: Claim, article: Article, article_node: ox.NamedNode, known: dict[str, Entity]) -> None:
+def _add_claim(graph: Statements, claim: Claim, article: Article, article_node: ox.NamedNode, known: dict[str, Entity]) -> None:
     node = _node(claim_iri(claim, article))
     add = graph.add
-    add(node, RDF.type, _n(NKG.ArmsTransferClaim))
-    add(node, NKG.attribution, _n(ATTRIBUTION[claim.attribution.value]))
+    add(node, _RDF.type, _NKG.ArmsTransferClaim)
+    add(node, _NKG.attribution, _n(ATTRIBUTION[claim.attribution.value]))
     if claim.attribution is Attribution.NAMED:
-        add(node, NKG.claimant, _entity(claim.claimant))
+        add(node, _NKG.claimant, _entity(claim.claimant))
     elif claim.attribution is Attribution.AUTHOR:
-        add(node, NKG.claimant, article_node)
-    add(node, NKG.stance, _n(STANCE[claim.stance.value]))
-    add(node, NKG.supplier, _entity(claim.supplier))
-    add(node, NKG.recipient, _entity(claim.recipient))
+        add(node, _NKG.claimant, article_node)
+    add(node, _NKG.stance, _n(STANCE[claim.stance.value]))
+    add(node, _NKG.supplier, _entity(claim.supplier))
+    add(node, _NKG.recipient, _entity(claim.recipient))
     for code in claim.materiel:
-        add(node, NKG.materiel, _n(MATERIEL[code]))
+        add(node, _NKG.materiel, _n(MATERIEL[code]))
     if claim.quantity:
-        add(node, NKG.quantity, _text(claim.quantity.text))
+        add(node, _NKG.quantity, _text(claim.quantity.text))
         if claim.quantity.value is not None:
-            add(node, NKG.quantityValue, _typed(claim.quantity.value, XSD.integer))
+            add(node, _NKG.quantityValue, _typed(claim.quantity.value, _XSD.integer))
     if claim.claim_date:
-        add(node, NKG.claimTime, _time(graph, claim.claim_date))
-    add(node, PROV.wasDerivedFrom, article_node)
+        add(node, _NKG.claimTime, _time(graph, claim.claim_date))
+    add(node, _PROV.wasDerivedFrom, article_node)
     speaker_en, speaker_de = (
         (known[claim.claimant].name, known[claim.claimant].label_de) if claim.attribution is Attribution.NAMED else _SPEAKER_NAMES[claim.attribution]
     )
     supplier, recipient = known[claim.supplier], known[claim.recipient]
     what = ", ".join(claim.materiel)
-    add(node, RDFS.label, ox.Literal(f"{speaker_en} {claim.stance.value}: {supplier.name} → {recipient.name} ({what})", language="en"))
-    add(node, RDFS.label, ox.Literal(f"{speaker_de} {_STANCE_DE[claim.stance]}: {supplier.label_de} → {recipient.label_de} ({what})", language="de"))
+    add(node, _RDFS.label, ox.Literal(f"{speaker_en} {claim.stance.value}: {supplier.name} → {recipient.name} ({what})", language="en"))
+    add(node, _RDFS.label, ox.Literal(f"{speaker_de} {_STANCE_DE[claim.stance]}: {supplier.label_de} → {recipient.label_de} ({what})", language="de"))
     for evidence in claim.evidence:
-        add(node, NKG.hasEvidence, _evidence(graph, article, evidence, article_node))
+        add(node, _NKG.hasEvidence, _evidence(graph, article, evidence, article_node))
 
 
 # ---------------------------------------------------------------- the registry graph
@@ -344,7 +385,7 @@ def _add_claim(graph: _Triples, claim: Claim, article: Article, article_node: ox
 
 def registry_triples(used: Iterable[str], known: dict[str, Entity], vocabulary: Graph, links: Mapping[str, LinkDecision]) -> Triples:
     """The registry graph: every entity used (and its state) and the concept schemes."""
-    graph = _Triples()
+    graph = Statements()
     keys = set(used)
     keys |= {known[k].state for k in list(keys) if known[k].state}
     for key in sorted(keys):
@@ -352,29 +393,29 @@ def registry_triples(used: Iterable[str], known: dict[str, Entity], vocabulary: 
     for concept in sorted(set(vocabulary.subjects(RDF.type, SKOS.Concept)) | set(vocabulary.subjects(RDF.type, SKOS.ConceptScheme))):
         for predicate, value in sorted(vocabulary.predicate_objects(concept)):
             if predicate in _CONCEPT_PREDICATES:
-                graph.add(_n(concept), predicate, to_ox(value))
-    return graph.list()
+                graph.add(_n(concept), _n(predicate), to_ox(value))
+    return graph.triples()
 
 
 def entity_types(entities: Iterable[Entity]) -> Triples:
     """The class of each entity, as the registry graph states it."""
-    return [ox.Triple(_entity(e.key), _n(RDF.type), _n(_CLASS[e.kind])) for e in entities if e.kind in _CLASS]
+    return [ox.Triple(_entity(e.key), _RDF.type, _n(_CLASS[e.kind])) for e in entities if e.kind in _CLASS]
 
 
-def _describe(graph: _Triples, entity: Entity, link: LinkDecision | None) -> None:
+def _describe(graph: Statements, entity: Entity, link: LinkDecision | None) -> None:
     node = _entity(entity.key)
-    graph.add(node, RDF.type, _n(_CLASS[entity.kind]))
-    graph.add(node, RDFS.label, ox.Literal(entity.name, language="en"))
-    graph.add(node, RDFS.label, ox.Literal(entity.label_de, language="de"))
+    graph.add(node, _RDF.type, _n(_CLASS[entity.kind]))
+    graph.add(node, _RDFS.label, ox.Literal(entity.name, language="en"))
+    graph.add(node, _RDFS.label, ox.Literal(entity.label_de, language="de"))
     if entity.wikidata:
-        graph.add(node, OWL.sameAs, _node(WD[entity.wikidata]))
-        graph.add(node, NKG.linkConfidence, _text(entity.confidence))
+        graph.add(node, _OWL.sameAs, _node(WD[entity.wikidata]))
+        graph.add(node, _NKG.linkConfidence, _text(entity.confidence))
     elif link and link.status is LinkStatus.ONLINE:
-        graph.add(node, OWL.sameAs, _node(WD[link.qid]))
-        graph.add(node, NKG.linkConfidence, _text(link.confidence))
-        graph.add(node, NKG.linkScore, _typed(Decimal(f"{link.score:.3f}"), XSD.decimal))
-        graph.add(node, NKG.linkedOn, _typed(link.date, XSD.date))
+        graph.add(node, _OWL.sameAs, _node(WD[link.qid]))
+        graph.add(node, _NKG.linkConfidence, _text(link.confidence))
+        graph.add(node, _NKG.linkScore, _typed(Decimal(f"{link.score:.3f}"), _XSD.decimal))
+        graph.add(node, _NKG.linkedOn, _typed(link.date, _XSD.date))
     if entity.state and entity.state != entity.key:
-        graph.add(node, NKG.belongsToState, _entity(entity.state))
+        graph.add(node, _NKG.belongsToState, _entity(entity.state))
     if entity.role:
-        graph.add(node, NKG.role, ox.Literal(entity.role, language="de"))
+        graph.add(node, _NKG.role, ox.Literal(entity.role, language="de"))

@@ -22,7 +22,7 @@ from etl.extract import extract
 from etl.linking import link_entities
 from etl.mapping import (
     REGISTRY_GRAPH,
-    article_triples,
+    article_statements,
     entity_types,
     graph_iri,
     is_article_local,
@@ -274,8 +274,9 @@ def _graph_task(task: tuple[Held, ArticleRecords, dict[str, Entity]]) -> Article
     held, facts, entities = task
     record = held.full(_WORKER["spill"], facts)
     engine: Engine = _WORKER["engine"]
-    triples = rdfio.sorted_triples(article_triples(record, entities))
-    results = engine.validate(engine.data([*triples, *entity_types(entities.values())]), is_article_local)
+    index = rdfio.sorted_index(article_statements(record, entities).index)
+    triples = rdfio.index_triples(index)
+    results = engine.validate(engine.data(entity_types(entities.values()), index), is_article_local)
     runs = owner_runs(triples)
     ntriples, shared = _encoded_runs(runs)
     turtle = [rdfio.turtle_block(run) for _, run in runs]  # a subject's statements are in one run, so the runs' blocks join

@@ -100,6 +100,29 @@ def sorted_triples(graph: Graph | Iterable[ox.Triple]) -> list[ox.Triple]:
     return triples
 
 
+def sorted_index(index: dict) -> dict:
+    """Statements indexed {subject: {predicate: values}} (each once) in the fixed order of
+    `sorted_triples`, the values as lists: a few small sorts instead of one over every triple."""
+    return {
+        subject: {predicate: _sorted_values(index[subject][predicate]) for predicate in sorted(index[subject], key=_predicate_order)}
+        for subject in sorted(index, key=str)
+    }
+
+
+def _predicate_order(predicate: ox.NamedNode) -> tuple[bool, str]:
+    value = predicate.value
+    return value != _RDF_TYPE, value
+
+
+def _sorted_values(values) -> list:
+    return sorted(values, key=str) if len(values) > 1 else list(values)
+
+
+def index_triples(index: dict) -> list[ox.Triple]:
+    """The statements of an index, in its order, as triples."""
+    return [ox.Triple(s, p, o) for s, by_predicate in index.items() for p, values in by_predicate.items() for o in values]
+
+
 # ---------------------------------------------------------------- writing
 
 

@@ -90,20 +90,26 @@ class Data:
     """Triples indexed for validation: values by subject and predicate, subjects by object and
     predicate (built on first use), and the class hierarchy of the data and the ontology."""
 
-    def __init__(self, triples: Iterable[ox.Triple], hierarchy: dict[ox.NamedNode, frozenset]) -> None:
-        out: dict = {}
+    def __init__(self, triples: Iterable[ox.Triple], hierarchy: dict[ox.NamedNode, frozenset], index: dict | None = None) -> None:
+        """The triples, after the statements of `index` ({subject: {predicate: value list}},
+        each once, as `rdfio.sorted_index` gives them) if given: the index's lists are taken as
+        they are (never changed), not copied triple by triple."""
+        added: dict = {}
         for triple in triples:
-            by_predicate = out.get(triple.subject)
+            by_predicate = added.get(triple.subject)
             if by_predicate is None:
-                by_predicate = out[triple.subject] = {}
+                by_predicate = added[triple.subject] = {}
             values = by_predicate.get(triple.predicate)
             if values is None:
                 by_predicate[triple.predicate] = {triple.object: None}
             else:  # a dict, not a list: a claim many articles report has thousands of evidence values
                 values[triple.object] = None
-        for by_predicate in out.values():
+        out = {subject: dict(by_predicate) for subject, by_predicate in (index or {}).items()}
+        for subject, by_predicate in added.items():
+            known = out.setdefault(subject, {})
             for predicate, values in by_predicate.items():
-                by_predicate[predicate] = list(values)
+                before = known.get(predicate)
+                known[predicate] = list(dict.fromkeys([*before, *values]) if before else values)
         self.out = out
         self._inverse: dict | None = None
         self._hierarchy = hierarchy
@@ -211,8 +217,8 @@ class Engine:
         self._compiled: dict = {}
         self.targeted = [(self._targets(shape), self._shape(shape)) for shape in sorted(self._targeted_shapes(), key=str)]
 
-    def data(self, triples: Iterable[ox.Triple]) -> Data:
-        return Data(triples, self.hierarchy)
+    def data(self, triples: Iterable[ox.Triple], index: dict | None = None) -> Data:
+        return Data(triples, self.hierarchy, index)
 
     def validate(self, data: Data, focus_filter: Callable[[object], bool] | None = None) -> list[Result]:
         """Every result of every targeted shape; with `focus_filter`, only for the focus nodes it accepts."""

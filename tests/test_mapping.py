@@ -152,3 +152,34 @@ def test_evidence_selectors_hold_offsets_and_words(pack, vocabulary):
     start, end = int(graph.value(position, OA.start)), int(graph.value(position, OA.end))
     assert record.article.original[start:end] == str(graph.value(quote, OA.exact))
     assert graph.value(evidence, OA.hasSource) == URIRef(article_iri(record.article.key))
+
+
+def test_statements_sort_by_index_as_triples_sort(pack, vocabulary):
+    """The worker sorts a graph subject by subject (`rdfio.sorted_index`); that order must be the
+    one `rdfio.sorted_triples` gives over all its triples, which graph.ttl's bytes rest on."""
+    import pyoxigraph as ox
+
+    from etl import rdfio
+    from etl.datapack import known_entities
+    from etl.mapping import Statements, article_statements
+
+    record = _records()
+    statements = article_statements(record, known_entities(pack.registry, [record]).entities)
+    index = rdfio.sorted_index(statements.index)
+    triples = rdfio.index_triples(index)
+    assert len(triples) > 40
+    assert triples == rdfio.sorted_triples(statements.triples())
+    assert list(index) != list(statements.index), "made in another order than sorted: the test sorts for real"
+    again = Statements.of(reversed(triples))
+    assert rdfio.index_triples(rdfio.sorted_index(again.index)) == triples
+    assert all(isinstance(t, ox.Triple) for t in triples)
+
+
+def test_vocabulary_terms_in_mapping_are_the_closed_namespaces():
+    import pytest
+
+    from etl import mapping
+
+    assert mapping._NKG.hasEvidence.value == str(NKG.hasEvidence)
+    with pytest.raises(AttributeError):
+        getattr(mapping._NKG, "hasEvidenceTypo")  # noqa: B009

@@ -73,15 +73,17 @@ def test_a_broken_fact_found_in_a_worker_fails_the_gate(corpus, tmp_path, monkey
     (checked after all graphs are in) both reach the report."""
     import etl.mapping as mapping
 
-    made = mapping.article_triples
+    made = mapping.article_statements
 
     def broken(record, known):
-        triples = made(record, known)
+        statements = made(record, known)
         if record.article.source == "000_675f5c807e68a90c.txt":
-            triples = [t for t in triples if not t.predicate.value.endswith("#textLength") and not t.predicate.value.endswith("#meetingStatus")]
-        return triples
+            kept = [t for t in statements.triples() if not t.predicate.value.endswith(("#textLength", "#meetingStatus"))]
+            assert len(kept) < len(statements.triples())
+            statements = mapping.Statements.of(kept)
+        return statements
 
-    monkeypatch.setattr("etl.pipeline.article_triples", broken)
+    monkeypatch.setattr("etl.pipeline.article_statements", broken)
     result = run(RunConfig((str(corpus),), tmp_path / "out", jobs=1))
     assert not result.conforms
     paths = {str(p) for p in result.report.graph.objects(None, SH.resultPath)}
