@@ -111,7 +111,7 @@ class Data:
                 before = known.get(predicate)
                 known[predicate] = list(dict.fromkeys([*before, *values]) if before else values)
         self.out = out
-        self._inverse: dict | None = None
+        self._inverse: dict = {}
         self._hierarchy = hierarchy
         self._types: dict = {}
         self._instances: dict | None = None
@@ -131,15 +131,15 @@ class Data:
         return list(seen)
 
     def inverse(self, node, predicate) -> list:
-        if self._inverse is None:
-            inverse: dict = {}
+        """The subjects with `node` as a value of `predicate` (indexed per predicate on first use:
+        shapes follow few predicates backwards)."""
+        by_value = self._inverse.get(predicate)
+        if by_value is None:
+            by_value = self._inverse[predicate] = {}
             for subject, by_predicate in self.out.items():
-                for key, values in by_predicate.items():
-                    for value in values:
-                        inverse.setdefault(value, {}).setdefault(key, []).append(subject)
-            self._inverse = inverse
-        by_predicate = self._inverse.get(node)
-        return by_predicate.get(predicate, []) if by_predicate else []
+                for value in by_predicate.get(predicate, ()):
+                    by_value.setdefault(value, []).append(subject)
+        return by_value.get(node, [])
 
     def classes(self, node) -> frozenset:
         """Every class the node is an instance of, through rdfs:subClassOf."""
