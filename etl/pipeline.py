@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -163,7 +164,7 @@ def _run_with(config: RunConfig, pack: DataPack, vocabulary: Vocabulary, engine:
     registry = rdfio.sorted_triples(registry_triples(_used_entities(merged), result.entities.entities, vocabulary.ontology, result.links))
     graphs.shared.update(dict.fromkeys(map(rdfio.as_statement, registry)))
     result.report = report_of([*graphs.results, *_shared_results(graphs, vocabulary, engine)], vocabulary.shapes)
-    triples_of = {name: count for name, _, _, count, _ in graphs.entries}
+    triples_of = {entry.name: entry.triples for entry in graphs.entries}
     result.articles = [_summary(h, triples_of[str(graph_iri(h.article.key))]) for h in held]
     result.triples = graphs.local_triples + len(graphs.shared)
     result.named_graphs = len(graphs.entries) + 1
@@ -303,10 +304,21 @@ def _encoded_runs(runs: list[tuple[bool, list[ox.Triple]]]) -> tuple[bytes, tupl
     return b"".join(parts), tuple(shared)
 
 
-def _encoded(triples: list[ox.Triple]) -> tuple[bytes, str]:
-    """A graph's sorted triples as N-Triples, and their hash."""
-    data = rdfio.ntriples_bytes(triples)
-    return data, _digest(data)
+class _NamedGraph(NamedTuple):
+    """A named graph as the run writes it: its N-Triples (the store's payload) and their hash,
+    its size, and its block of graph.trig."""
+
+    name: str
+    ntriples: bytes | rdfio.Chunk
+    digest: str
+    triples: int
+    trig: bytes | rdfio.Chunk
+
+    @classmethod
+    def of(cls, name: str, triples: list[ox.Triple]) -> _NamedGraph:
+        """A graph made in the main process (the registry), from its sorted triples."""
+        data = rdfio.ntriples_bytes(triples)
+        return cls(name, data, _digest(data), len(triples), rdfio.trig_block(name, rdfio.turtle_block(triples)))
 
 
 def _digest(ntriples: bytes) -> str:
@@ -319,7 +331,7 @@ def _digest(ntriples: bytes) -> str:
 
 @dataclass
 class _Graphs:
-    entries: list[tuple[str, rdfio.Chunk, str, int, rdfio.Chunk]] = field(default_factory=list)  # name, N-Triples, hash, triples, TriG block
+    entries: list[_NamedGraph] = field(default_factory=list)  # the articles' graphs, waiting in the spill
     local: list[rdfio.Chunk] = field(default_factory=list)  # Turtle blocks of what only one graph can hold, graph by graph
     results: list[Result] = field(default_factory=list)
     shared: dict[ox.Quad, None] = field(default_factory=dict)  # statements several graphs may hold (and the registry's)
@@ -336,7 +348,7 @@ def _article_graphs(merged: list[tuple[Held, ArticleRecords]], known: dict[str, 
     with progress.stage("graphs", len(ordered)) as bar:
         for made in workers.map(_graph_task, tasks):
             chunk = spill.append(made.ntriples)
-            graphs.entries.append((str(graph_iri(made.key)), chunk, made.digest, made.triples, spill.append(made.trig)))
+            graphs.entries.append(_NamedGraph(str(graph_iri(made.key)), chunk, made.digest, made.triples, spill.append(made.trig)))
             graphs.local.append(spill.append(made.turtle))
             graphs.shared.update(dict.fromkeys(chain.from_iterable(rdfio.statements(made.ntriples[start:end]) for start, end in made.shared)))
             graphs.context.update(dict.fromkeys(rdfio.statements(made.context)))
@@ -371,14 +383,13 @@ def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple]
         rdfio.write_atomic(out / VALIDATION_TTL, report)
         result.written.append(out / VALIDATION_TTL)
         return []
-    named = [*graphs.entries, (str(REGISTRY_GRAPH), *_encoded(registry), len(registry), rdfio.trig_block(str(REGISTRY_GRAPH), rdfio.turtle_block(registry)))]
-    named.sort(key=lambda entry: entry[0])
-    payloads = with_ontology([payload_of(name, data, digest, count) for name, data, digest, count, _ in named], vocabulary.ontology)
+    named = sorted([*graphs.entries, _NamedGraph.of(str(REGISTRY_GRAPH), registry)], key=lambda graph: graph.name)
+    payloads = with_ontology([payload_of(graph.name, graph.ntriples, graph.digest, graph.triples) for graph in named], vocabulary.ontology)
     digests: dict[Path, str] = {}
     shared = rdfio.turtle_block(rdfio.sorted_triples(graphs.shared))  # each once, in the fixed order: a shared node's statements stand together
     files = {
         out / VALIDATION_TTL: report,
-        out / GRAPH_TRIG: rdfio.blocks_writer(ox.RdfFormat.TRIG, [trig for *_, trig in named]),
+        out / GRAPH_TRIG: rdfio.blocks_writer(ox.RdfFormat.TRIG, [graph.trig for graph in named]),
         out / GRAPH_TTL: rdfio.blocks_writer(ox.RdfFormat.TURTLE, [*graphs.local, shared]),
         out / LINKS_CSV: write_links_csv(result.links.values(), result.entities, pack.linking),
     }
