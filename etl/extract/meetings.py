@@ -110,13 +110,15 @@ def _reported_meetings(doc: Document, sentence: Sentence, context: _Context) -> 
     rules = doc.pack.meetings
     text = doc.text
     pending, context.pending = context.pending, None
+    attendance = rules.attendance.search(text, sentence.start, sentence.end)
+    triggers = sorted([*rules.triggers.finditer(text, sentence.start, sentence.end), *([attendance] if attendance else [])], key=lambda m: m.start())
+    presence = rules.presence.search(text, sentence.start, sentence.end)
+    if not triggers and not presence:
+        return []  # most sentences: nothing reads as a meeting, so the tests below need not run
     if sentence.is_question or rules.negated.search(text, sentence.start, sentence.end):
         return []
     if doc.pack.claims.hypothetical.search(text, sentence.start, sentence.end):
         return []
-    attendance = rules.attendance.search(text, sentence.start, sentence.end)
-    triggers = sorted([*rules.triggers.finditer(text, sentence.start, sentence.end), *([attendance] if attendance else [])], key=lambda m: m.start())
-    presence = rules.presence.search(text, sentence.start, sentence.end)
     drafts = []
     for piece in _pieces(doc, sentence, triggers):
         here = [t for t in triggers if piece[0] <= t.start() < piece[1]]
