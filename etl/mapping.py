@@ -34,22 +34,42 @@ from etl.model import (
     Stance,
     stable_hash,
 )
-from etl.rdfio import rdflib_graph, to_ox
+from etl.rdfio import index_triples, rdflib_graph, to_ox
 from etl.vocab import ATTRIBUTION, ID, MATERIEL, NKG, OA, STANCE, STATUS, WD
 
 REGISTRY_GRAPH = ID["graph/registry"]
 
+
+class _Terms:
+    """A vocabulary namespace's terms as pyoxigraph IRIs, each made on first use and then a plain
+    attribute (rdflib's closed namespaces check every attribute lookup, a microsecond each, and
+    graphs are made of hundreds of thousands). A term the namespace does not declare fails as
+    it would there."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        if name.startswith("_"):  # copy and pickle protocols ask for dunders; no vocabulary term starts so
+            raise AttributeError(name)
+        node = ox.NamedNode(str(getattr(self._namespace, name)))
+        setattr(self, name, node)
+        return node
+
+
+_NKG, _OA, _RDF, _RDFS, _SDO, _PROV, _OWL, _XSD, _TIME = (_Terms(ns) for ns in (NKG, OA, RDF, RDFS, SDO, PROV, OWL, XSD, TIME))
+
 _CLASS = {
-    EntityKind.PERSON: NKG.Person,
-    EntityKind.ORGANIZATION: NKG.Organization,
-    EntityKind.STATE: NKG.State,
-    EntityKind.CITY: NKG.Place,
-    EntityKind.REGION: NKG.Place,
-    EntityKind.FACILITY: NKG.Place,
+    EntityKind.PERSON: _NKG.Person,
+    EntityKind.ORGANIZATION: _NKG.Organization,
+    EntityKind.STATE: _NKG.State,
+    EntityKind.CITY: _NKG.Place,
+    EntityKind.REGION: _NKG.Place,
+    EntityKind.FACILITY: _NKG.Place,
 }
-_UNIT = {Precision.DAY: TIME.unitDay, Precision.MONTH: TIME.unitMonth, Precision.YEAR: TIME.unitYear}
-_XSD_OF = {Precision.DAY: XSD.date, Precision.MONTH: XSD.gYearMonth, Precision.YEAR: XSD.gYear}
-_TIME_PROPERTY = {Precision.DAY: TIME.inXSDDate, Precision.MONTH: TIME.inXSDgYearMonth, Precision.YEAR: TIME.inXSDgYear}
+_UNIT = {Precision.DAY: _TIME.unitDay, Precision.MONTH: _TIME.unitMonth, Precision.YEAR: _TIME.unitYear}
+_XSD_OF = {Precision.DAY: _XSD.date, Precision.MONTH: _XSD.gYearMonth, Precision.YEAR: _XSD.gYear}
+_TIME_PROPERTY = {Precision.DAY: _TIME.inXSDDate, Precision.MONTH: _TIME.inXSDgYearMonth, Precision.YEAR: _TIME.inXSDgYear}
 _CONCEPT_PREDICATES = {RDF.type, RDFS.label, RDFS.comment, SKOS.prefLabel, SKOS.notation, SKOS.inScheme, SKOS.broader, SKOS.topConceptOf}
 
 
@@ -167,31 +187,11 @@ def map_records(
 _VOCABULARY_NODES: dict = {}
 
 
-class _Terms:
-    """A vocabulary namespace's terms as pyoxigraph IRIs, each made on first use and then a plain
-    attribute (rdflib's closed namespaces check every attribute lookup, a microsecond each, and
-    graphs are made of hundreds of thousands). A term the namespace does not declare fails as
-    it would there."""
-
-    def __init__(self, namespace) -> None:
-        self._namespace = namespace
-
-    def __getattr__(self, name: str) -> ox.NamedNode:
-        if name.startswith("_"):  # copy and pickle protocols ask for dunders; no vocabulary term starts so
-            raise AttributeError(name)
-        node = ox.NamedNode(str(getattr(self._namespace, name)))
-        setattr(self, name, node)
-        return node
-
-
-_NKG, _OA, _RDF, _RDFS, _SDO, _PROV, _OWL, _XSD, _TIME = (_Terms(ns) for ns in (NKG, OA, RDF, RDFS, SDO, PROV, OWL, XSD, TIME))
-
-
-def _n(term: URIRef | ox.NamedNode) -> ox.NamedNode:
+def _n(term: URIRef) -> ox.NamedNode:
     """A vocabulary term as a pyoxigraph IRI (made once: the vocabulary is closed, so this stays small)."""
     node = _VOCABULARY_NODES.get(term)
     if node is None:
-        node = _VOCABULARY_NODES[term] = term if isinstance(term, ox.NamedNode) else ox.NamedNode(str(term))
+        node = _VOCABULARY_NODES[term] = ox.NamedNode(str(term))
     return node
 
 
@@ -204,8 +204,8 @@ def _text(value: str) -> ox.Literal:
     return ox.Literal(value)
 
 
-def _typed(value: object, datatype: URIRef | ox.NamedNode) -> ox.Literal:
-    return ox.Literal(str(value), datatype=_n(datatype))
+def _typed(value: object, datatype: ox.NamedNode) -> ox.Literal:
+    return ox.Literal(str(value), datatype=datatype)
 
 
 class Statements:
@@ -236,7 +236,7 @@ class Statements:
             values[value] = None
 
     def triples(self) -> Triples:
-        return [ox.Triple(s, p, o) for s, by_predicate in self.index.items() for p, values in by_predicate.items() for o in values]
+        return index_triples(self.index)
 
 
 def article_triples(record: ArticleRecords, known: dict[str, Entity]) -> Triples:
@@ -279,8 +279,8 @@ def _date_literal(date: DateValue) -> ox.Literal:
 def _time(graph: Statements, date: DateValue) -> ox.NamedNode:
     node = _node(time_iri(date))
     graph.add(node, _RDF.type, _TIME.Instant)
-    graph.add(node, _n(_TIME_PROPERTY[date.precision]), _date_literal(date))
-    graph.add(node, _NKG.precision, _n(_UNIT[date.precision]))
+    graph.add(node, _TIME_PROPERTY[date.precision], _date_literal(date))
+    graph.add(node, _NKG.precision, _UNIT[date.precision])
     return node
 
 
@@ -399,12 +399,12 @@ def registry_triples(used: Iterable[str], known: dict[str, Entity], vocabulary: 
 
 def entity_types(entities: Iterable[Entity]) -> Triples:
     """The class of each entity, as the registry graph states it."""
-    return [ox.Triple(_entity(e.key), _RDF.type, _n(_CLASS[e.kind])) for e in entities if e.kind in _CLASS]
+    return [ox.Triple(_entity(e.key), _RDF.type, _CLASS[e.kind]) for e in entities if e.kind in _CLASS]
 
 
 def _describe(graph: Statements, entity: Entity, link: LinkDecision | None) -> None:
     node = _entity(entity.key)
-    graph.add(node, _RDF.type, _n(_CLASS[entity.kind]))
+    graph.add(node, _RDF.type, _CLASS[entity.kind])
     graph.add(node, _RDFS.label, ox.Literal(entity.name, language="en"))
     graph.add(node, _RDFS.label, ox.Literal(entity.label_de, language="de"))
     if entity.wikidata:

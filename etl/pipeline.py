@@ -158,10 +158,11 @@ def _run_with(config: RunConfig, pack: DataPack, vocabulary: Vocabulary, engine:
         return result
     merged = list(zip(held, corefer([h.record for h in held], pack.registry), strict=True))
     result.entities = known_entities(pack.registry, [record for _, record in merged])
-    result.links, result.requests = _link(_used_entities(merged), result.entities, pack, config)
+    used = _used_entities(merged)
+    result.links, result.requests = _link(used, result.entities, pack, config)
     result.facts = _count_facts(held)
     graphs = _article_graphs(merged, result.entities.entities, workers, spill, progress)
-    registry = rdfio.sorted_triples(registry_triples(_used_entities(merged), result.entities.entities, vocabulary.ontology, result.links))
+    registry = rdfio.sorted_triples(registry_triples(used, result.entities.entities, vocabulary.ontology, result.links))
     graphs.shared.update(dict.fromkeys(map(rdfio.as_statement, registry)))
     result.report = report_of([*graphs.results, *_shared_results(graphs, vocabulary, engine)], vocabulary.shapes)
     triples_of = {entry.name: entry.triples for entry in graphs.entries}
@@ -170,18 +171,18 @@ def _run_with(config: RunConfig, pack: DataPack, vocabulary: Vocabulary, engine:
     result.named_graphs = len(graphs.entries) + 1
     payloads = _write_outputs(result, graphs, registry, vocabulary, pack, config, progress)
     if result.conforms:
-        _finish(result, payloads, [h.full(spill).article for h in held], config, progress)
+        _finish(result, payloads, held, spill, config, progress)
     return result
 
 
-def _finish(result: RunResult, payloads: list[Payload], articles: list[Article], config: RunConfig, progress: Progress) -> None:
+def _finish(result: RunResult, payloads: list[Payload], held: list[Held], spill: rdfio.Spill, config: RunConfig, progress: Progress) -> None:
     """Once the files are renamed: load the store (in a thread: the bulk load runs outside the GIL)
-    while the HTML report is built."""
+    while the HTML report is built (only then are the articles' texts read back from the spill)."""
     out = Path(config.out_dir)
     with ThreadPoolExecutor(1) as pool, progress.stage("store and report", None, unit="step"):
         loading = pool.submit(sync_embedded, out / STORE_DIR, payloads) if config.load_store else None
         if config.html_report:
-            result.html_report = _write_report(out, articles)
+            result.html_report = _write_report(out, [h.full(spill).article for h in held])
             result.written.append(out / REPORT_HTML)
         else:  # an older report would describe another graph
             (out / REPORT_HTML).unlink(missing_ok=True)

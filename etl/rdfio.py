@@ -293,10 +293,6 @@ class Chunk:
     def read(self) -> bytes:
         return self.spill.read(self.offset, self.length)
 
-    def part(self, start: int, end: int) -> Chunk:
-        """The bytes start:end of this chunk, where they wait in the spill."""
-        return Chunk(self.spill, self.offset + start, end - start)
-
 
 def bytes_of(data: bytes | Chunk) -> bytes:
     """Bytes kept in memory or waiting in the spill."""
