@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import combinations
 from pathlib import Path
 
 import networkx as nx
@@ -32,6 +33,7 @@ SCHEMA_DATE_PUBLISHED = "https://schema.org/datePublished"
 REPORT_HTML = "report.html"
 NEARBY = 200  # characters around the mapped offsets where a moved quote is still taken as the same words
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
+HUB_STEP = 0.05  # layout units between the hubs of meetings of the same participants
 ACTOR_CLASSES = {str(NKG.Person): "person", str(NKG.Organization): "organization", str(NKG.State): "state", str(NKG.Place): "place"}
 PRECISIONS = {str(TIME.unitDay): "day", str(TIME.unitMonth): "month", str(TIME.unitYear): "year"}
 
@@ -318,17 +320,29 @@ def _actors(view: _View, facts: list[dict]) -> list[dict]:
 def _network(meetings: list[dict], claims: list[dict]) -> dict:
     """Actors joined by meetings (each meeting a hub with a spoke to every participant) and by
     claimed transfers (supplier to recipient), with fixed positions: the same graph draws the
-    same picture."""
+    same picture. Only the actors are laid out (a meeting ties its participants together there);
+    each hub then sits amid its participants, so the layout's cost grows with the actors, not
+    with the meetings reported."""
+    hubs = [m for m in meetings if len(m["participants"]) > 1]
     edges = [{"fact": m["id"], "kind": "meeting", "source": m["id"], "target": p, "stance": None, "materiel": []}
-             for m in meetings if len(m["participants"]) > 1 for p in m["participants"]]
+             for m in hubs for p in m["participants"]]
     edges += [{"fact": c["id"], "kind": "claim", "source": c["supplier"], "target": c["recipient"], "stance": c["stance"],
                "materiel": c["materiel"]} for c in claims if c["supplier"] and c["recipient"]]
+    ties = {tuple(sorted(pair)) for m in hubs for pair in combinations(set(m["participants"]), 2)}
+    ties |= {tuple(sorted((e["source"], e["target"]))) for e in edges if e["kind"] == "claim"}
     graph = nx.Graph()
-    graph.add_nodes_from(sorted({node for e in edges for node in (e["source"], e["target"])}))
-    graph.add_edges_from(sorted((e["source"], e["target"]) for e in edges))
+    graph.add_nodes_from(sorted({e["target"] for e in edges} | {e["source"] for e in edges if e["kind"] == "claim"}))
+    graph.add_edges_from(sorted(ties))
     layout = nx.forceatlas2_layout(graph, seed=7, max_iter=500, strong_gravity=True, scaling_ratio=8) if len(graph) > 1 else {n: (0.0, 0.0) for n in graph}
-    positions = {node: [round(float(x), 4), round(float(y), 4)] for node, (x, y) in sorted(layout.items())}
-    return {"edges": edges, "positions": positions, "hubs": sorted({m["id"] for m in meetings if len(m["participants"]) > 1})}
+    positions = {node: [round(float(x), 4), round(float(y), 4)] for node, (x, y) in layout.items()}
+    same_group: dict[tuple[str, ...], int] = defaultdict(int)
+    for hub in hubs:  # meetings of the same participants step apart, so each hub can be clicked
+        group = tuple(sorted(set(hub["participants"])))
+        xs, ys = zip(*(positions[p] for p in group), strict=True)
+        step = same_group[group]
+        same_group[group] += 1
+        positions[hub["id"]] = [round(sum(xs) / len(xs), 4), round(sum(ys) / len(ys) + HUB_STEP * step, 4)]
+    return {"edges": edges, "positions": dict(sorted(positions.items())), "hubs": sorted(m["id"] for m in hubs)}
 
 
 # ---------------------------------------------------------------- the page
