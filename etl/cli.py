@@ -27,7 +27,7 @@ from etl.model import LinkStatus
 from etl.pipeline import GRAPH_TRIG, GRAPH_TTL, MANIFEST_JSON, STORE_DIR, RunConfig, RunResult, Vocabulary, extract_corpus, run
 from etl.publish import DEFAULT_GRAPH_PREFIX, GraphStore, payloads_from_file, publish, sync_embedded, validated_before
 from etl.query import parse_bindings, query_endpoint, query_store, read_query, run_query, show
-from etl.report import REPORT_HTML, build_report
+from etl.report import REPORT_HTML, write_report
 from etl.review import NEEDS_REVIEW, ReviewFileError, import_reviewed, write_links_csv
 from etl.sources import DEFAULT_MAX_BYTES, Skipped, read_sources
 from etl.validate import ENGINES, validate_graph
@@ -507,12 +507,11 @@ def _report(args: argparse.Namespace) -> int:
             _error(f"skipped {item}")
         else:
             articles.append(item)
-    report = build_report(args.graph, articles)
+    report = write_report(args.out, args.graph, articles)
     for warning in report.warnings:
         _error(f"warning: {warning}")
-    rdfio.write_atomic(args.out, report.html.encode("utf-8"))
     print(f"wrote {args.out}: {report.events} dated events ({report.undated} undated), {report.claims} claims, "
-          f"{report.meetings} meetings, {report.actors} actors; {len(report.html.encode('utf-8')):,} bytes")
+          f"{report.meetings} meetings, {report.actors} actors; {args.out.stat().st_size:,} bytes")
     return EXIT_OK
 
 

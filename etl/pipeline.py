@@ -34,7 +34,7 @@ from etl.mapping import (
 from etl.model import Article, ArticleRecords, Entity, LinkDecision
 from etl.progress import Progress
 from etl.publish import Payload, SyncReport, manifest_bytes, payload_of, sync_embedded, with_ontology
-from etl.report import REPORT_HTML, Report, build_report
+from etl.report import REPORT_HTML, Report, write_report
 from etl.review import write_links_csv
 from etl.shacl import Engine, Result
 from etl.sources import DEFAULT_MAX_BYTES, Skipped, read_sources
@@ -182,7 +182,8 @@ def _finish(result: RunResult, payloads: list[Payload], held: list[Held], spill:
     with ThreadPoolExecutor(1) as pool, progress.stage("store and report", None, unit="step"):
         loading = pool.submit(sync_embedded, out / STORE_DIR, payloads) if config.load_store else None
         if config.html_report:
-            result.html_report = _write_report(out, [h.full(spill).article for h in held])
+            articles = [h.full(spill).article for h in held]
+            result.html_report = write_report(out / REPORT_HTML, [payload.data for payload in payloads], articles)
             result.written.append(out / REPORT_HTML)
         else:  # an older report would describe another graph
             (out / REPORT_HTML).unlink(missing_ok=True)
@@ -401,13 +402,6 @@ def _write_outputs(result: RunResult, graphs: _Graphs, registry: list[ox.Triple]
         rdfio.write_all_atomic(files, digests)  # the manifest, which vouches for the others, is renamed last
     result.written += list(files)
     return payloads
-
-
-def _write_report(out: Path, articles: list[Article]) -> Report:
-    """The HTML report of the graph just written, with the texts of the articles it was read from."""
-    report = build_report(out / GRAPH_TRIG, articles)
-    rdfio.write_atomic(out / REPORT_HTML, report.html.encode("utf-8"))
-    return report
 
 
 def _link(entities: set[str], known: Registry, pack: DataPack, config: RunConfig) -> tuple[dict[str, LinkDecision], RequestLog]:

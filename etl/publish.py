@@ -170,7 +170,7 @@ def _batches(payloads: list[Payload], parts: int) -> list[list[Payload]]:
 
 
 def _bulk_load(store: ox.Store, payloads: list[Payload], prefix: str) -> None:
-    store.bulk_load(rdfio.NQuadsStream((p.name(prefix), p.data) for p in payloads), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(rdfio.ByteStream(rdfio.as_nquads(p.name(prefix), p.data) for p in payloads), format=ox.RdfFormat.N_QUADS)
 
 
 # ---------------------------------------------------------------- a Graph Store Protocol server

@@ -305,12 +305,12 @@ def as_nquads(name: str, data: bytes | Chunk) -> bytes:
     return bytes_of(data).replace(b" .\n", b" " + str(ox.NamedNode(name)).encode("utf-8") + b" .\n")
 
 
-class NQuadsStream(io.RawIOBase):
-    """The named graphs (name, N-Triples) as one N-Quads byte stream, converted a graph at a time,
-    for loaders that read a file object (the whole corpus never has to be in memory)."""
+class ByteStream(io.RawIOBase):
+    """Byte chunks as one file object, made a chunk at a time, for loaders that read a file
+    object (the whole never has to be in memory)."""
 
-    def __init__(self, graphs: Iterable[tuple[str, bytes | Chunk]]) -> None:
-        self._graphs = iter(graphs)
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
         self._buffer = memoryview(b"")
 
     def readable(self) -> bool:
@@ -318,10 +318,10 @@ class NQuadsStream(io.RawIOBase):
 
     def readinto(self, target) -> int:
         while not self._buffer:
-            entry = next(self._graphs, None)
-            if entry is None:
+            chunk = next(self._chunks, None)
+            if chunk is None:
                 return 0
-            self._buffer = memoryview(as_nquads(*entry))
+            self._buffer = memoryview(chunk)
         size = min(len(target), len(self._buffer))
         target[:size] = self._buffer[:size]
         self._buffer = self._buffer[size:]

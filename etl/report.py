@@ -55,12 +55,17 @@ class Report:
     warnings: tuple[str, ...]
 
 
-def build_report(graph_file: Path, articles: Iterable[Article]) -> Report:
-    """The report of a graph file written by `newskg run`, with the texts of the given articles."""
-    store = ox.Store()  # one default graph: a union over the named graphs makes every query an order slower
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in rdfio.read_statements(graph_file))
-    store.load(path=str(ontology_file()), format=ox.RdfFormat.TURTLE)
-    view = _View(store)
+def write_report(target: Path, graph: Path | Iterable[bytes | rdfio.Chunk], articles: Iterable[Article]) -> Report:
+    """`build_report`, written to `target` (atomically)."""
+    report = build_report(graph, articles)
+    rdfio.write_atomic(target, report.html.encode("utf-8"))
+    return report
+
+
+def build_report(graph: Path | Iterable[bytes | rdfio.Chunk], articles: Iterable[Article]) -> Report:
+    """The report of a graph, with the texts of the given articles: a graph file written by
+    `newskg run`, or (in the run itself) its named graphs' N-Triples, the ontology's among them."""
+    view = _View(_union_store(graph))
     texts = {article.key: article for article in articles}
     warnings: list[str] = []
     evidence = _evidence(view, texts, warnings)
@@ -90,6 +95,18 @@ def build_report(graph_file: Path, articles: Iterable[Article]) -> Report:
 
 
 # ---------------------------------------------------------------- reading the graph
+
+
+def _union_store(graph: Path | Iterable[bytes | rdfio.Chunk]) -> ox.Store:
+    """The graph's statements in one default graph (a union over the named graphs makes every
+    query an order slower), with the ontology."""
+    store = ox.Store()
+    if isinstance(graph, Path):
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in rdfio.read_statements(graph))
+        store.load(path=str(ontology_file()), format=ox.RdfFormat.TURTLE)
+    else:
+        store.bulk_load(rdfio.ByteStream(rdfio.bytes_of(data) for data in graph), format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 class _View:
