@@ -478,7 +478,6 @@ def _validate_file(path: Path, vocabulary: Vocabulary, args: argparse.Namespace)
     report = validate_graph(data, vocabulary.shapes, vocabulary.ontology, engine=args.engine)
     target = args.report or (args.report_dir / _mirrored(path).with_name(path.name + ".report.ttl") if args.report_dir else None)
     if target:
-        target.parent.mkdir(parents=True, exist_ok=True)
         rdfio.write_atomic(target, rdfio.canonical_turtle_bytes(report.graph))
     if report.conforms:
         print(f"{path}: conforms ({len(data)} triples)")
@@ -491,7 +490,7 @@ def _validate_file(path: Path, vocabulary: Vocabulary, args: argparse.Namespace)
 
 def _mirrored(path: Path) -> Path:
     """Where under --report-dir a file's report goes: its path, made relative and kept inside."""
-    return Path(*[part if part != ".." else "__" for part in path.relative_to(path.anchor).parts]) if path.is_absolute() or ".." in path.parts else path
+    return Path(*[part if part != ".." else "__" for part in path.relative_to(path.anchor).parts])
 
 
 # ---------------------------------------------------------------- report and docs

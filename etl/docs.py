@@ -45,12 +45,10 @@ def write_docs(ontology: Path, out_dir: Path) -> Docs:
     # pyLODE takes every skos:ConceptScheme in the file for the ontology itself and fills the page's
     # metadata from whichever it meets last (a different one from run to run); it documents no
     # concepts either way, so the schemes are left out of what it is given.
-    for scheme in list(graph.subjects(RDF.type, SKOS.ConceptScheme)):
-        graph.remove((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.remove((None, RDF.type, SKOS.ConceptScheme))
     with _pylode() as ontology_page:
         html = ontology_page(ontology=graph, sort_subjects=True).make_html()
     page = Path(out_dir) / DOCS_PAGE
-    page.parent.mkdir(parents=True, exist_ok=True)
     rdfio.write_atomic(page, html.encode("utf-8"))
     classes = set(graph.subjects(RDF.type, OWL.Class))
     properties = {s for kind in (OWL.ObjectProperty, OWL.DatatypeProperty) for s in graph.subjects(RDF.type, kind)}

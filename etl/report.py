@@ -9,33 +9,33 @@ plotly.js and the page's own script and style are inlined, so it opens without a
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from itertools import combinations
+from functools import lru_cache
+from itertools import accumulate, combinations
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from plotly.offline import get_plotlyjs
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, TIME
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SDO, SKOS, TIME
 
 from etl import rdfio
 from etl.mapping import article_iri
-from etl.model import Article, SourceMap
+from etl.model import Article, DateValue, Precision, SourceMap
 from etl.resources import ontology_file
 from etl.vocab import NKG, OA, WD
 
-SCHEMA_HEADLINE = "https://schema.org/headline"
-SCHEMA_DATE_PUBLISHED = "https://schema.org/datePublished"
 REPORT_HTML = "report.html"
 NEARBY = 200  # characters around the mapped offsets where a moved quote is still taken as the same words
 WIKIDATA_PAGE = "https://www.wikidata.org/wiki/"
 HUB_STEP = 0.05  # layout units between the hubs of meetings of the same participants
 ACTOR_CLASSES = {str(NKG.Person): "person", str(NKG.Organization): "organization", str(NKG.State): "state", str(NKG.Place): "place"}
-PRECISIONS = {str(TIME.unitDay): "day", str(TIME.unitMonth): "month", str(TIME.unitYear): "year"}
+PRECISIONS = {str(TIME.unitDay): Precision.DAY, str(TIME.unitMonth): Precision.MONTH, str(TIME.unitYear): Precision.YEAR}
 
 _DESCRIBE = "SELECT ?class ?s ?p ?o WHERE { ?s a ?class ; ?p ?o }"
 
@@ -74,6 +74,7 @@ def build_report(graph: Path | Iterable[bytes | rdfio.Chunk], articles: Iterable
     facts = [*meetings, *claims]
     actors = _actors(view, facts)
     network = _network(meetings, claims)
+    state_labels = {a["state"]: _label(view, a["state"]) for a in actors if a["state"]}
     cited = sorted({item["article"] for fact in facts for item in fact["evidence"]})
     data = {
         "events": sorted((event for fact in facts if (event := _event(fact))), key=lambda e: (e["start"], e["id"])),
@@ -82,11 +83,11 @@ def build_report(graph: Path | Iterable[bytes | rdfio.Chunk], articles: Iterable
         "claims": claims,
         "meetings": meetings,
         "articles": {key: _article(key, view, texts) for key in cited},
-        "states": sorted({a["state"] for a in actors if a["state"]}, key=lambda key: (_label(view, key), key)),
+        "states": sorted(state_labels, key=lambda key: (state_labels[key], key)),
         "stances": sorted({c["stance"] for c in claims if c["stance"]}),
         "materiel": sorted({m for c in claims for m in c["materiel"]}),
         "labels": view.concept_labels(),
-        "state_labels": {a["state"]: _label(view, a["state"]) for a in actors if a["state"]},
+        "state_labels": state_labels,
     }
     html = _render(data)
     undated = len(facts) - len(data["events"])
@@ -198,11 +199,19 @@ def _reading_span(source_map: SourceMap, start: int, end: int) -> tuple[int, int
     """The reading-text characters whose source lies in [start, end) of the HTML: from the first
     that starts there to the first that ends at `end` (a line break between two lines takes no
     room in the HTML, so it must not be taken in after the last word)."""
-    first = next((i for i, source in enumerate(source_map.starts) if source >= start), len(source_map.starts))
+    first = bisect_left(_reached(source_map), start)
     last = first
     while last < len(source_map.ends) and (last == first or source_map.ends[last - 1] < end):
         last += 1
     return first, last
+
+
+@lru_cache(maxsize=64)
+def _reached(source_map: SourceMap) -> list[int]:
+    """For each reading-text character, the furthest HTML offset read up to it: the first
+    character whose source lies at or after an offset is the first where this reaches it (one
+    search per span instead of a scan; lines found again out of order keep it exact)."""
+    return list(accumulate(source_map.starts, max))
 
 
 def _warn_unshown(evidence: dict[str, dict], view: _View, texts: dict[str, Article], warnings: list[str]) -> None:
@@ -224,8 +233,7 @@ def _article(key: str, view: _View, texts: dict[str, Article]) -> dict:
     article = texts.get(key)
     return {
         "source": _value(props, NKG.sourceName) or key,
-        "headline": _value(props, SCHEMA_HEADLINE) or "",
-        "published": _value(props, SCHEMA_DATE_PUBLISHED) or "",
+        "headline": _value(props, SDO.headline) or "",
         "text": article.text if article is not None else None,
     }
 
@@ -241,18 +249,16 @@ def _time(view: _View, instant: str | None) -> dict | None:
     text = _value(props, TIME.inXSDDate) or _value(props, TIME.inXSDgYearMonth) or _value(props, TIME.inXSDgYear)
     if not text:
         return None
-    written = ("year", "month", "day")[text.count("-")]  # what the value itself can say
-    precision = PRECISIONS.get(_value(props, NKG.precision) or "", written)
-    parts = [int(part) for part in text.split("-")]
-    year, month, day = (parts + [1, 1])[:3]
-    if precision == "year":
-        start, end = date(year, 1, 1), date(year + 1, 1, 1)
-    elif precision == "month":
-        start, end = date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
+    value = DateValue.from_iso(text)
+    precision = PRECISIONS.get(_value(props, NKG.precision) or "", value.precision)  # else what the value itself can say
+    start = value.coarsen(precision).first_day()
+    if precision is Precision.YEAR:
+        end = date(start.year + 1, 1, 1)
+    elif precision is Precision.MONTH:
+        end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
     else:
-        start = date(year, month, day)
         end = date.fromordinal(start.toordinal() + 1)
-    return {"text": text, "precision": precision, "start": start.isoformat(), "end": end.isoformat()}
+    return {"text": text, "precision": precision.value, "start": start.isoformat(), "end": end.isoformat()}
 
 
 def _fact_evidence(props: dict[str, list], evidence: dict[str, dict]) -> list[dict]:

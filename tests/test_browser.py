@@ -3,22 +3,20 @@ sample corpus's meetings and claims, filters them, and a click on a claim marks 
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from pathlib import Path
 
 import pytest
+from test_report import report_data
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = Path(__file__).resolve().parent.parent / "output" / "report-screenshot.png"
 # As the machine's own probe starts it: no sandbox as root, and no calls home on a closed network.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
 if not CHROMIUM.exists():
     if os.environ.get("NEWSKG_REQUIRE_BROWSER"):
-        pytest.fail(f"{CHROMIUM} is missing (install Debian's chromium and chromium-driver, as .ci/run does)", pytrace=False)
+        pytest.fail(f"{CHROMIUM} is missing (install Debian's chromium, as .ci/run does)", pytrace=False)
     pytest.skip(f"{CHROMIUM} is not installed (.ci/run installs it)", allow_module_level=True)
 
 sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
@@ -45,8 +43,7 @@ def page(sample_output):
 @pytest.fixture(scope="module")
 def data(sample_output):
     out, _ = sample_output
-    html = (out / "report.html").read_text(encoding="utf-8")
-    return json.loads(re.search(r'id="report-data">(.*?)</script>', html, re.S).group(1))
+    return report_data((out / "report.html").read_text(encoding="utf-8"))
 
 
 def _rendered(page) -> None:
@@ -84,7 +81,7 @@ def test_the_network_draws_every_actor_meeting_and_claimed_transfer(page, data):
     assert {"Kim Jong Un", "Vladimir Putin", "North Korea", "Russia"} <= set(labels)
 
 
-def test_clicking_a_claim_marks_its_evidence_at_its_offsets(page, data):
+def test_clicking_a_claim_marks_its_evidence_at_its_offsets(page, data, tmp_path):
     row = page.locator("#claims tr.fact-row").nth(2)
     claim = next(c for c in data["claims"] if c["id"] == row.get_attribute("data-fact"))
     evidence = claim["evidence"][0]
@@ -94,9 +91,9 @@ def test_clicking_a_claim_marks_its_evidence_at_its_offsets(page, data):
     before = page.evaluate("() => Array.from(document.getElementById('article-text').firstChild.textContent).length")
     assert before == evidence["start"]
     assert "selected" in row.get_attribute("class")
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.stat().st_size > 50_000
+    screenshot = tmp_path / "report.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 50_000
 
 
 def test_filtering_by_stance_keeps_only_those_claims(page, data):

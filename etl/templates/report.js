@@ -20,7 +20,6 @@
   const actors = new Map(data.actors.map((a) => [a.id, a]));
   const stateColour = new Map(data.states.map((s, i) => [s, STATE_PALETTE[i % STATE_PALETTE.length]]));
   const label = (iri) => (iri && data.labels[iri]) || (iri ? iri.split("/").pop() : "");
-  const actorLabel = (iri) => (actors.get(iri) || {}).label || (iri ? iri.split("/").pop() : "?");
   const filters = { state: "", stance: "", materiel: "" };
   const stateName = (state) => (state ? data.state_labels[state] : "no state");
 
